@@ -1,0 +1,59 @@
+package io.invoicesieve;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of both jars. No logger here: local mode picks its logging configuration before
+ * log4j starts.
+ */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("log4j2.configurationFile") == null
+                && System.getProperty("log4j.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:log4j2-invoice-sieve.properties");
+        }
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+            System.out.println(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "local":
+                    return io.invoicesieve.job.LocalCommand.run(rest);
+                case "generate":
+                    return 2; // GENERATOR_PENDING
+                case "options":
+                    System.out.print(io.invoicesieve.config.OptionsTable.markdown());
+                    return 0;
+                default:
+                    System.err.println("Unknown command '" + args[0] + "'\n\n" + usage());
+                    return 2;
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("invoice-sieve: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    static String usage() {
+        return String.join(
+                "\n",
+                "usage: java -jar invoice-sieve.jar <command> [options]",
+                "",
+                "commands:",
+                "  local     --input <file.jsonl|dir> --output <dir> [--parallelism N] [--config f.properties] [--<setting> <value>]",
+                "            run the job in an embedded MiniCluster: decisions.jsonl and dlq.jsonl in <dir>",
+                "  generate  --out <dir> [--invoices N] [--tenants N] [--vendors N] [--days N] [--seed N]",
+                "            write labelled synthetic invoices (invoices.jsonl, truth.csv)",
+                "  options   print the configuration table (markdown)",
+                "");
+    }
+}

@@ -1,0 +1,189 @@
+package io.invoicesieve.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every setting of invoice-sieve, in one place. The README's configuration table is checked against
+ * this class by {@code SieveOptionsDocTest}; {@code java -jar invoice-sieve.jar options} prints it.
+ */
+public final class SieveOptions {
+
+    // ---------------------------------------------------------------- event time
+
+    public static final ConfigOption<Duration> WATERMARK_OUT_OF_ORDERNESS =
+            ConfigOptions.key("sieve.watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(2))
+                    .withDescription(
+                            "Bounded out-of-orderness of invoice event times. Invoices further behind "
+                                    + "the watermark are still scored and carry a LATE_EVENT reason.");
+
+    public static final ConfigOption<Duration> WATERMARK_IDLENESS =
+            ConfigOptions.key("sieve.watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "A source split (Kafka partition, file) that sends nothing for this long "
+                                    + "stops holding back the watermark.");
+
+    // ---------------------------------------------------------------- replays
+
+    public static final ConfigOption<Duration> REPLAY_RETENTION =
+            ConfigOptions.key("sieve.replay.retention")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(180))
+                    .withDescription(
+                            "How long (event time) an invoice_id is remembered so that a re-delivery "
+                                    + "yields no second decision. Must be at least the duplicate lookback.");
+
+    // ---------------------------------------------------------------- duplicates
+
+    public static final ConfigOption<Duration> DUPLICATE_LOOKBACK =
+            ConfigOptions.key("sieve.duplicates.lookback")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(120))
+                    .withDescription(
+                            "Event-time lookback in which a resubmitted invoice is matched against "
+                                    + "earlier invoices of the same tenant and vendor.");
+
+    public static final ConfigOption<Integer> DUPLICATE_MAX_COMPARISONS =
+            ConfigOptions.key("sieve.duplicates.max-comparisons")
+                    .intType()
+                    .defaultValue(200)
+                    .withDescription(
+                            "Cap on candidate comparisons per invoice; hitting it is counted in the "
+                                    + "duplicateComparisonCapHits metric.");
+
+    public static final ConfigOption<Integer> DUPLICATE_DATE_TOLERANCE_DAYS =
+            ConfigOptions.key("sieve.duplicates.date-tolerance-days")
+                    .intType()
+                    .defaultValue(7)
+                    .withDescription(
+                            "Invoice dates at most this many days apart can belong to a re-keyed "
+                                    + "resubmission (DUPLICATE_SUSPECT).");
+
+    // ---------------------------------------------------------------- amounts
+
+    public static final ConfigOption<Duration> AMOUNT_WINDOW =
+            ConfigOptions.key("sieve.amount.window")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(365))
+                    .withDescription(
+                            "Event-time window of the per (vendor, currency) amount statistics.");
+
+    public static final ConfigOption<Integer> AMOUNT_MIN_HISTORY =
+            ConfigOptions.key("sieve.amount.min-history")
+                    .intType()
+                    .defaultValue(8)
+                    .withDescription(
+                            "No AMOUNT_ANOMALY before the vendor has this many invoices in the window.");
+
+    public static final ConfigOption<Integer> AMOUNT_MAX_SAMPLES =
+            ConfigOptions.key("sieve.amount.max-samples")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription(
+                            "Most recent amounts kept per (vendor, currency) for the median and MAD.");
+
+    public static final ConfigOption<Double> AMOUNT_Z_THRESHOLD =
+            ConfigOptions.key("sieve.amount.z-threshold")
+                    .doubleType()
+                    .defaultValue(3.5)
+                    .withDescription(
+                            "Robust z score (0.6745 * |log amount - median| / MAD) above which an "
+                                    + "amount is an AMOUNT_ANOMALY.");
+
+    public static final ConfigOption<Double> AMOUNT_MIN_RATIO =
+            ConfigOptions.key("sieve.amount.min-ratio")
+                    .doubleType()
+                    .defaultValue(3.0)
+                    .withDescription(
+                            "An amount must also be at least this factor above (or below) the vendor "
+                                    + "median to be flagged, so that a month at twice the usual is not.");
+
+    // ---------------------------------------------------------------- bank accounts
+
+    public static final ConfigOption<Integer> BANK_MIN_HISTORY =
+            ConfigOptions.key("sieve.bank.min-history")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription(
+                            "A remit account never seen for the vendor is a BANK_CHANGE once the vendor "
+                                    + "has this many invoices with a remit account.");
+
+    public static final ConfigOption<Duration> BANK_RETENTION =
+            ConfigOptions.key("sieve.bank.retention")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(730))
+                    .withDescription(
+                            "How long (event time) after its last use a vendor's bank account is remembered.");
+
+    // ---------------------------------------------------------------- decisions
+
+    public static final ConfigOption<Double> REVIEW_THRESHOLD =
+            ConfigOptions.key("sieve.decision.review-threshold")
+                    .doubleType()
+                    .defaultValue(0.5)
+                    .withDescription("Risk score from which an invoice is REVIEW.");
+
+    public static final ConfigOption<Double> HOLD_THRESHOLD =
+            ConfigOptions.key("sieve.decision.hold-threshold")
+                    .doubleType()
+                    .defaultValue(0.8)
+                    .withDescription("Risk score from which an invoice is HOLD.");
+
+    public static final ConfigOption<String> TENANT_THRESHOLDS =
+            ConfigOptions.key("sieve.decision.tenant-thresholds")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Per-tenant REVIEW/HOLD thresholds overriding the defaults, as "
+                                    + "'tenant:review:hold' entries separated by commas, "
+                                    + "e.g. 'acme:0.4:0.75,globex:0.6:0.9'.");
+
+    public static final ConfigOption<Double> LOW_CONFIDENCE_THRESHOLD =
+            ConfigOptions.key("sieve.decision.low-confidence-threshold")
+                    .doubleType()
+                    .defaultValue(0.6)
+                    .withDescription(
+                            "An extraction_confidence below this adds a LOW_CONFIDENCE reason.");
+
+    public static final ConfigOption<String> MODEL_VERSION =
+            ConfigOptions.key("sieve.decision.model-version")
+                    .stringType()
+                    .defaultValue("rules-1")
+                    .withDescription("Written into every decision's model_version.");
+
+    private SieveOptions() {}
+
+    /** All options declared here, in declaration order. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Class<?> holder : holders()) {
+            for (Field field : holder.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers())
+                        && ConfigOption.class.isAssignableFrom(field.getType())) {
+                    try {
+                        options.add((ConfigOption<?>) field.get(null));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return Collections.unmodifiableList(options);
+    }
+
+    /** Classes that declare invoice-sieve options (connector options live beside their connectors). */
+    static List<Class<?>> holders() {
+        return List.of(SieveOptions.class);
+    }
+}

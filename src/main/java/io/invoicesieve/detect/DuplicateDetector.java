@@ -1,0 +1,127 @@
+package io.invoicesieve.detect;
+
+import io.invoicesieve.state.SeenInvoice;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds earlier invoices of the same (tenant, vendor) that an invoice resubmits.
+ *
+ * <p>Candidates come from two blocking keys, so that the comparisons per invoice stay small: the
+ * normalized number (catches exact, re-keyed and amount-typo resubmissions) and the exact amount
+ * (catches a new or affixed number on the same amount). Monthly recurring invoices share the
+ * amount key but have different numbers and dates a period apart, so they do not match.
+ */
+public final class DuplicateDetector {
+
+    /** Longest prefix or suffix by which a re-keyed number may differ ("AR-" + "AMC1234"). */
+    static final int MAX_AFFIX = 3;
+
+    private DuplicateDetector() {}
+
+    public static String numberKey(String normalizedNumber) {
+        return "N" + normalizedNumber;
+    }
+
+    public static String amountKey(String currency, long amountMilli) {
+        return "A" + currency + amountMilli;
+    }
+
+    /** The invoice being scored, in the form of the index. */
+    public static SeenInvoice probe(
+            String invoiceId, String number, long amountMilli, String currency, int day, long eventTime) {
+        return new SeenInvoice(
+                invoiceId, number, InvoiceNumbers.normalize(number), amountMilli, currency, day, eventTime);
+    }
+
+    /** The result of one search. */
+    public static final class Result {
+        public MatchKind kind;
+        public final List<SeenInvoice> matches = new ArrayList<>(2);
+        public int compared;
+        public boolean capHit;
+    }
+
+    /**
+     * Compares {@code probe} with the candidates under its blocking keys.
+     *
+     * @param buckets candidate arrays read from the index (entries may be null)
+     */
+    public static Result find(
+            SeenInvoice probe, SeenInvoice[][] buckets, long lookbackMillis, int dateToleranceDays, int maxComparisons) {
+        Result result = new Result();
+        if (probe.amountMilli <= 0) {
+            // credit notes and zero amounts are never payment duplicates
+            return result;
+        }
+        for (SeenInvoice[] bucket : buckets) {
+            if (bucket == null) {
+                continue;
+            }
+            for (SeenInvoice candidate : bucket) {
+                if (candidate.invoiceId.equals(probe.invoiceId)
+                        || Math.abs(candidate.eventTime - probe.eventTime) > lookbackMillis
+                        || contains(result.matches, candidate.invoiceId)) {
+                    continue;
+                }
+                if (result.compared >= maxComparisons) {
+                    result.capHit = true;
+                    return result;
+                }
+                result.compared++;
+                MatchKind kind = match(probe, candidate, dateToleranceDays);
+                if (kind != null) {
+                    if (result.kind == null || kind.ordinal() < result.kind.ordinal()) {
+                        result.kind = kind;
+                        result.matches.add(0, candidate);
+                    } else {
+                        result.matches.add(candidate);
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    private static boolean contains(List<SeenInvoice> matches, String invoiceId) {
+        for (SeenInvoice m : matches) {
+            if (m.invoiceId.equals(invoiceId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How {@code probe} resubmits {@code original}, or null. */
+    public static MatchKind match(SeenInvoice probe, SeenInvoice original, int dateToleranceDays) {
+        if (!probe.currency.equals(original.currency) || original.amountMilli <= 0) {
+            return null;
+        }
+        boolean sameAmount = probe.amountMilli == original.amountMilli;
+        int dayDiff = Math.abs(probe.invoiceDay - original.invoiceDay);
+        boolean datesClose = dayDiff <= dateToleranceDays;
+        boolean sameNumber = probe.invoiceNumber.equals(original.invoiceNumber);
+        boolean equivalentNumber = probe.normalizedNumber.equals(original.normalizedNumber);
+        if (sameAmount) {
+            if (sameNumber && dayDiff == 0) {
+                return MatchKind.EXACT;
+            }
+            if (equivalentNumber) {
+                return MatchKind.NUMBER_EQUIVALENT;
+            }
+            if (datesClose
+                    && InvoiceNumbers.affixVariant(probe.normalizedNumber, original.normalizedNumber, MAX_AFFIX)) {
+                return MatchKind.NUMBER_AFFIX;
+            }
+            if (dayDiff == 0) {
+                return MatchKind.SAME_AMOUNT_AND_DATE;
+            }
+            return null;
+        }
+        if (equivalentNumber && datesClose && InvoiceNumbers.amountTypo(probe.amountMilli, original.amountMilli)) {
+            return MatchKind.AMOUNT_TYPO;
+        }
+        return null;
+    }
+}

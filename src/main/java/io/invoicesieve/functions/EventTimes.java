@@ -1,0 +1,23 @@
+package io.invoicesieve.functions;
+
+/** Event-time arithmetic for cleanup timers. */
+final class EventTimes {
+
+    static final long DAY = 86_400_000L;
+
+    private EventTimes() {}
+
+    /**
+     * Rounds a cleanup time up to the next midnight (UTC), so that a key gets at most one cleanup
+     * timer a day however many invoices it sees: fewer timers, at the price of keeping state up to
+     * a day longer than its retention.
+     */
+    static long ceilDay(long time) {
+        return Math.floorDiv(time, DAY) * DAY + DAY;
+    }
+
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+}

@@ -1,0 +1,193 @@
+package io.invoicesieve.job;
+
+import io.invoicesieve.config.SieveConfig;
+import io.invoicesieve.config.SieveOptions;
+import io.invoicesieve.detect.DetectorSettings;
+import io.invoicesieve.functions.AccountSharing;
+import io.invoicesieve.functions.InvoiceScorer;
+import io.invoicesieve.functions.ReplayFilter;
+import io.invoicesieve.functions.RouteDeadLetters;
+import io.invoicesieve.model.DeadLetter;
+import io.invoicesieve.model.Decision;
+import io.invoicesieve.model.InboundRecord;
+import io.invoicesieve.model.Invoice;
+import io.invoicesieve.state.Tags;
+import io.invoicesieve.state.Uids;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place the job's topology is assembled. Sources and sinks are arguments, so that local
+ * mode (files), production (Kafka, PostgreSQL, OpenSearch) and tests run the very same operators:
+ *
+ * <pre>
+ * source (parse) -> route dead letters -> keyBy(tenant, invoice_id) replay filter
+ *   -> keyBy(tenant, account) account sharing -> keyBy(tenant, vendor) scorer -> decision sinks
+ *                 \-> dead-letter sinks
+ * </pre>
+ */
+public final class InvoiceSievePipeline {
+
+    /** A sink of decisions; {@code flaggedOnly} sinks get REVIEW and HOLD decisions only. */
+    public static final class DecisionSink {
+        final String uid;
+        final String name;
+        final Sink<Decision> sink;
+        final boolean flaggedOnly;
+        final Integer parallelism;
+
+        public DecisionSink(String uid, String name, Sink<Decision> sink, boolean flaggedOnly, Integer parallelism) {
+            this.uid = uid;
+            this.name = name;
+            this.sink = sink;
+            this.flaggedOnly = flaggedOnly;
+            this.parallelism = parallelism;
+        }
+    }
+
+    /** A sink of dead letters. */
+    public static final class DeadLetterSink {
+        final String uid;
+        final String name;
+        final Sink<DeadLetter> sink;
+        final Integer parallelism;
+
+        public DeadLetterSink(String uid, String name, Sink<DeadLetter> sink, Integer parallelism) {
+            this.uid = uid;
+            this.name = name;
+            this.sink = sink;
+            this.parallelism = parallelism;
+        }
+    }
+
+    /** The streams the builder made, for callers that attach more (tests, benchmarks). */
+    public static final class Streams {
+        public final DataStream<Decision> decisions;
+        public final DataStream<DeadLetter> deadLetters;
+
+        Streams(DataStream<Decision> decisions, DataStream<DeadLetter> deadLetters) {
+            this.decisions = decisions;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    private final SieveConfig config;
+    private Source<InboundRecord, ?, ?> source;
+    private final List<DecisionSink> decisionSinks = new ArrayList<>();
+    private final List<DeadLetterSink> deadLetterSinks = new ArrayList<>();
+
+    private InvoiceSievePipeline(SieveConfig config) {
+        this.config = config;
+    }
+
+    public static InvoiceSievePipeline with(SieveConfig config) {
+        return new InvoiceSievePipeline(config);
+    }
+
+    public InvoiceSievePipeline source(Source<InboundRecord, ?, ?> source) {
+        this.source = source;
+        return this;
+    }
+
+    public InvoiceSievePipeline decisionSink(String uid, String name, Sink<Decision> sink) {
+        decisionSinks.add(new DecisionSink(uid, name, sink, false, null));
+        return this;
+    }
+
+    public InvoiceSievePipeline decisionSink(DecisionSink sink) {
+        decisionSinks.add(sink);
+        return this;
+    }
+
+    public InvoiceSievePipeline deadLetterSink(String uid, String name, Sink<DeadLetter> sink) {
+        deadLetterSinks.add(new DeadLetterSink(uid, name, sink, null));
+        return this;
+    }
+
+    public InvoiceSievePipeline deadLetterSink(DeadLetterSink sink) {
+        deadLetterSinks.add(sink);
+        return this;
+    }
+
+    public static WatermarkStrategy<InboundRecord> watermarks(SieveConfig config) {
+        return WatermarkStrategy.<InboundRecord>forBoundedOutOfOrderness(
+                        config.get(SieveOptions.WATERMARK_OUT_OF_ORDERNESS))
+                .withTimestampAssigner(
+                        (record, previous) -> record.invoice != null ? record.invoice.eventTimeMillis() : previous)
+                .withIdleness(config.get(SieveOptions.WATERMARK_IDLENESS));
+    }
+
+    public Streams build(StreamExecutionEnvironment env) {
+        if (source == null) {
+            throw new IllegalStateException("no source");
+        }
+        DetectorSettings settings = new DetectorSettings(config, JobVersion.get());
+
+        DataStream<InboundRecord> inbound =
+                env.fromSource(source, watermarks(config), "invoices")
+                        .uid(Uids.INVOICE_SOURCE)
+                        .name("Invoices");
+
+        SingleOutputStreamOperator<Invoice> invoices =
+                inbound.process(new RouteDeadLetters())
+                        .returns(Types.POJO(Invoice.class))
+                        .uid(Uids.ROUTE_DEAD_LETTERS)
+                        .name("Route dead letters");
+        DataStream<DeadLetter> deadLetters = invoices.getSideOutput(Tags.DEAD_LETTERS);
+
+        DataStream<Invoice> firstDeliveries =
+                invoices.keyBy(ReplayFilter::key, Types.STRING)
+                        .process(new ReplayFilter(config.millis(SieveOptions.REPLAY_RETENTION)))
+                        .returns(Types.POJO(Invoice.class))
+                        .uid(Uids.REPLAY_FILTER)
+                        .name("Suppress replays");
+
+        DataStream<Invoice> withAccountSharing =
+                firstDeliveries
+                        .keyBy(AccountSharing::key, Types.STRING)
+                        .process(new AccountSharing(config.millis(SieveOptions.BANK_RETENTION)))
+                        .returns(Types.POJO(Invoice.class))
+                        .uid(Uids.ACCOUNT_SHARING)
+                        .name("Account sharing");
+
+        DataStream<Decision> decisions =
+                withAccountSharing
+                        .keyBy(InvoiceScorer::key, Types.STRING)
+                        .process(new InvoiceScorer(settings))
+                        .returns(Types.POJO(Decision.class))
+                        .uid(Uids.INVOICE_SCORER)
+                        .name("Score invoices");
+
+        DataStream<Decision> flagged = null;
+        for (DecisionSink s : decisionSinks) {
+            DataStream<Decision> input = decisions;
+            if (s.flaggedOnly) {
+                if (flagged == null) {
+                    flagged = decisions.filter(Decision::flagged).uid(Uids.FLAGGED_FILTER).name("REVIEW and HOLD only");
+                }
+                input = flagged;
+            }
+            DataStreamSink<Decision> sink = input.sinkTo(s.sink).uid(s.uid).name(s.name);
+            if (s.parallelism != null) {
+                sink.setParallelism(s.parallelism);
+            }
+        }
+        for (DeadLetterSink s : deadLetterSinks) {
+            DataStreamSink<DeadLetter> sink = deadLetters.sinkTo(s.sink).uid(s.uid).name(s.name);
+            if (s.parallelism != null) {
+                sink.setParallelism(s.parallelism);
+            }
+        }
+        return new Streams(decisions, deadLetters);
+    }
+}

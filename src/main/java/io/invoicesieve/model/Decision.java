@@ -1,0 +1,54 @@
+package io.invoicesieve.model;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+/** The one decision per distinct (tenant_id, invoice_id) (decision.schema.json). */
+public class Decision {
+
+    public String tenantId;
+    public String invoiceId;
+    public String vendorId;
+    public String invoiceNumber;
+    @TypeInfo(LocalDateTypeInfo.class)
+    public LocalDate invoiceDate;
+    /** Plain decimal string, as in the contract. */
+    public String amount;
+    public String currency;
+    public Instant eventTime;
+    public DecisionType decision;
+    public double riskScore;
+    public Reason[] reasons;
+    public String[] matchedInvoiceIds;
+    public String traceId;
+    public Instant decidedAt;
+    public String modelVersion;
+    public String jobVersion;
+    // carried for the analysts' index
+    public String description;
+    public String remitAccount;
+    public String source;
+    public boolean late;
+
+    public Decision() {}
+
+    public boolean flagged() {
+        return decision != DecisionType.PASS;
+    }
+
+    public boolean hasReason(ReasonCode code) {
+        for (Reason reason : reasons) {
+            if (reason.code == code) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return tenantId + "/" + invoiceId + " " + decision + " " + riskScore + " " + java.util.Arrays.toString(reasons);
+    }
+}

@@ -1,0 +1,8 @@
+package io.invoicesieve.model;
+
+/** The one decision each invoice gets. */
+public enum DecisionType {
+    PASS,
+    REVIEW,
+    HOLD
+}

@@ -1,0 +1,50 @@
+package io.invoicesieve.state;
+
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * Every keyed state of the job, with explicit TypeInformation so that nothing falls back to Kryo.
+ * State names are part of the savepoint format: never rename them once released.
+ */
+public final class Descriptors {
+
+    public static final TypeInformation<SeenInvoice[]> SEEN_INVOICES =
+            Types.OBJECT_ARRAY(Types.POJO(SeenInvoice.class));
+    public static final TypeInformation<AccountHistory[]> ACCOUNTS =
+            Types.OBJECT_ARRAY(Types.POJO(AccountHistory.class));
+
+    private Descriptors() {}
+
+    /** replay-filter: event time at which this (tenant, invoice_id) was first seen. */
+    public static ValueStateDescriptor<Long> replayFirstSeen() {
+        return new ValueStateDescriptor<>("first-seen", Types.LONG);
+    }
+
+    /** invoice-scorer: duplicate index, blocking key -> earlier invoices under that key. */
+    public static MapStateDescriptor<String, SeenInvoice[]> duplicateIndex() {
+        return new MapStateDescriptor<>("duplicate-index", Types.STRING, SEEN_INVOICES);
+    }
+
+    /** invoice-scorer: amount history per currency. */
+    public static MapStateDescriptor<String, AmountHistory> amountHistory() {
+        return new MapStateDescriptor<>("amount-history", Types.STRING, Types.POJO(AmountHistory.class));
+    }
+
+    /** invoice-scorer: the vendor's remit accounts (a handful per vendor: one value, one read). */
+    public static ValueStateDescriptor<AccountHistory[]> vendorAccounts() {
+        return new ValueStateDescriptor<>("vendor-accounts", ACCOUNTS);
+    }
+
+    /** invoice-scorer and account-sharing: the pending cleanup timer of the key. */
+    public static ValueStateDescriptor<Long> cleanupTimer() {
+        return new ValueStateDescriptor<>("cleanup-timer", Types.LONG);
+    }
+
+    /** account-sharing: the vendors that used this (tenant, account). */
+    public static ValueStateDescriptor<AccountHistory[]> accountVendors() {
+        return new ValueStateDescriptor<>("account-vendors", ACCOUNTS);
+    }
+}

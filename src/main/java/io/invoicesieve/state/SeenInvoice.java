@@ -1,0 +1,31 @@
+package io.invoicesieve.state;
+
+/**
+ * What the duplicate index remembers of an earlier invoice: just enough to compare and to name it
+ * in the evidence (about 80 bytes serialized). POJO for schema evolution.
+ */
+public class SeenInvoice {
+
+    public String invoiceId;
+    public String invoiceNumber;
+    /** {@code InvoiceNumbers.normalize(invoiceNumber)}, computed once when indexed. */
+    public String normalizedNumber;
+    /** Amount in thousandths of the currency unit (covers every ISO 4217 minor unit). */
+    public long amountMilli;
+    public String currency;
+    /** Invoice date as epoch day. */
+    public int invoiceDay;
+    public long eventTime;
+
+    public SeenInvoice() {}
+
+    public SeenInvoice(String invoiceId, String invoiceNumber, String normalizedNumber, long amountMilli, String currency, int invoiceDay, long eventTime) {
+        this.invoiceId = invoiceId;
+        this.invoiceNumber = invoiceNumber;
+        this.normalizedNumber = normalizedNumber;
+        this.amountMilli = amountMilli;
+        this.currency = currency;
+        this.invoiceDay = invoiceDay;
+        this.eventTime = eventTime;
+    }
+}

@@ -1,0 +1,24 @@
+package io.invoicesieve.state;
+
+/**
+ * Operator, source and sink uids. Savepoints map state to operators by these strings: once a
+ * version is released, a uid is never renamed or reused (jobs/invoice-sieve/README.md has the table).
+ */
+public final class Uids {
+
+    public static final String INVOICE_SOURCE = "invoice-source";
+    public static final String ROUTE_DEAD_LETTERS = "route-dead-letters";
+    public static final String REPLAY_FILTER = "replay-filter";
+    public static final String ACCOUNT_SHARING = "account-sharing";
+    public static final String INVOICE_SCORER = "invoice-scorer";
+    public static final String FLAGGED_FILTER = "flagged-filter";
+
+    public static final String DECISIONS_FILE_SINK = "decisions-file-sink";
+    public static final String DEAD_LETTER_FILE_SINK = "dead-letter-file-sink";
+    public static final String DECISIONS_KAFKA_SINK = "decisions-kafka-sink";
+    public static final String DEAD_LETTER_KAFKA_SINK = "dead-letter-kafka-sink";
+    public static final String DECISIONS_JDBC_SINK = "decisions-jdbc-sink";
+    public static final String DECISIONS_OPENSEARCH_SINK = "decisions-opensearch-sink";
+
+    private Uids() {}
+}
