@@ -20,8 +20,10 @@ public final class Money {
         return amount.movePointRight(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
     }
 
+    /** Back to a decimal with at least two fraction digits: 1250000 -> 1250.00, 1234 -> 1.234. */
     public static BigDecimal fromMilli(long milli) {
-        return BigDecimal.valueOf(milli, 3).stripTrailingZeros();
+        BigDecimal value = BigDecimal.valueOf(milli, 3).stripTrailingZeros();
+        return value.scale() < 2 ? value.setScale(2) : value;
     }
 
     /** "1,250.00 EUR", for the analyst's sentence. */
