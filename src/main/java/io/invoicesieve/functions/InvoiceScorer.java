@@ -14,12 +14,9 @@ import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.AccountHistory;
 import io.invoicesieve.state.AmountHistory;
-import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.state.SeenInvoice;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -30,9 +27,8 @@ import org.apache.flink.util.Collector;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
+import java.util.List;
 
 /**
  * Keyed by (tenant_id, vendor_id): scores each invoice against the vendor's history and emits its
@@ -40,17 +36,8 @@ import java.util.Map;
  *
  * <p>Invoices are scored on arrival, not buffered until the watermark: a decision costs no
  * out-of-orderness delay, and "the earlier one" of a duplicate pair is the one that arrived first,
- * which is also the one that gets paid first. Event time bounds what is remembered:
- *
- * <ul>
- *   <li>{@code duplicate-index}: blocking key -> the invoices under it, for
- *       {@code sieve.duplicates.lookback};
- *   <li>{@code amount-history}: currency -> recent log-amounts, for {@code sieve.amount.window};
- *   <li>{@code vendor-accounts}: the vendor's remit accounts, until {@code sieve.bank.retention}
- *       after their last use;
- *   <li>{@code cleanup-timer}: one event-time timer per key, at the next midnight after the
- *       earliest expiry; it purges all three and re-arms, or clears the key when nothing is left.
- * </ul>
+ * which is also the one that gets paid first. Event time bounds what is remembered: see
+ * {@link VendorHistory} for the state and its cleanup.
  */
 public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decision> {
 
@@ -58,10 +45,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
 
     private final DetectorSettings settings;
 
-    private transient MapState<String, SeenInvoice[]> duplicateIndex;
-    private transient MapState<String, AmountHistory> amountHistory;
-    private transient ValueState<AccountHistory[]> vendorAccounts;
-    private transient ValueState<Long> cleanupTimer;
+    private transient VendorHistory history;
 
     private transient Map<DecisionType, Counter> decisions;
     private transient Map<ReasonCode, Counter> reasons;
@@ -79,10 +63,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
 
     @Override
     public void open(OpenContext openContext) {
-        duplicateIndex = getRuntimeContext().getMapState(Descriptors.duplicateIndex());
-        amountHistory = getRuntimeContext().getMapState(Descriptors.amountHistory());
-        vendorAccounts = getRuntimeContext().getState(Descriptors.vendorAccounts());
-        cleanupTimer = getRuntimeContext().getState(Descriptors.cleanupTimer());
+        history = new VendorHistory(getRuntimeContext(), settings);
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         decisions = new EnumMap<>(DecisionType.class);
@@ -129,7 +110,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
             reasons.get(r.code).inc();
         }
         out.collect(decision);
-        scheduleCleanup(ctx, time, watermark);
+        history.scheduleCleanup(ctx.timerService(), time);
     }
 
     private void detectDuplicates(Invoice invoice, long amountMilli, long time, long watermark, List<Reason> found)
@@ -137,13 +118,9 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         SeenInvoice probe = DuplicateDetector.probe(
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,
                 (int) invoice.invoiceDate.toEpochDay(), time);
-        String numberKey = DuplicateDetector.numberKey(probe.normalizedNumber);
-        String amountKey = DuplicateDetector.amountKey(invoice.currency, amountMilli);
-        SeenInvoice[] byNumber = duplicateIndex.get(numberKey);
-        SeenInvoice[] byAmount = duplicateIndex.get(amountKey);
+        SeenInvoice[][] buckets = history.candidates(probe);
         DuplicateDetector.Result result = DuplicateDetector.find(
-                probe, new SeenInvoice[][] {byNumber, byAmount},
-                settings.lookbackMillis, settings.dateToleranceDays, settings.maxComparisons);
+                probe, buckets, settings.lookbackMillis, settings.dateToleranceDays, settings.maxComparisons);
         candidatesCompared.update(result.compared);
         if (result.capHit) {
             comparisonCapHits.inc();
@@ -151,24 +128,15 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         if (result.kind != null) {
             found.add(Reasons.duplicate(probe, result));
         }
-        if (amountMilli > 0) {
-            long minTime = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - settings.lookbackMillis;
-            // bound a bucket at a few caps' worth: a vendor billing one amount daily fills it slowly
-            int maxBucket = 4 * settings.maxComparisons;
-            duplicateIndex.put(numberKey, append(byNumber, probe, minTime, maxBucket));
-            duplicateIndex.put(amountKey, append(byAmount, probe, minTime, maxBucket));
-        }
+        history.index(probe, buckets, watermark);
     }
 
     private RobustStats detectAmountAnomaly(Invoice invoice, long amountMilli, long time, List<Reason> found)
             throws Exception {
-        AmountHistory history = amountHistory.get(invoice.currency);
-        RobustStats stats = RobustStats.of(history);
-        if (amountMilli <= 0) {
-            return stats;
-        }
-        double logAmount = Math.log(amountMilli / 1000.0);
-        if (stats.size >= settings.amountMinHistory) {
+        AmountHistory amounts = history.amounts(invoice.currency);
+        RobustStats stats = RobustStats.of(amounts);
+        if (amountMilli > 0 && stats.size >= settings.amountMinHistory) {
+            double logAmount = Math.log(amountMilli / 1000.0);
             // a MAD floor of log(1.15): a vendor billing the same amount every month still has a
             // spread, so a 10% change is not an infinite z
             double spread = Math.max(stats.mad, 0.1398);
@@ -180,11 +148,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
                         settings.amountZThreshold));
             }
         }
-        if (history == null) {
-            history = AmountHistory.withCapacity(settings.amountMaxSamples);
-        }
-        history.add(logAmount, (int) Math.floorDiv(time, EventTimes.DAY));
-        amountHistory.put(invoice.currency, history);
+        history.rememberAmount(invoice.currency, amounts, amountMilli, time);
         return stats;
     }
 
@@ -194,7 +158,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         if (account == null) {
             return;
         }
-        AccountHistory[] known = vendorAccounts.value();
+        AccountHistory[] known = history.accounts();
         if (Accounts.indexOf(known, account) < 0 && known != null) {
             int withAccount = 0;
             for (AccountHistory k : known) {
@@ -208,7 +172,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
                 found.add(Reasons.bankChange(account, known, withAccount, ratio, high));
             }
         }
-        vendorAccounts.update(Accounts.touch(known, account, time));
+        history.rememberAccount(known, account, time);
     }
 
     private Decision decide(Invoice invoice, List<Reason> found, boolean late, long now) {
@@ -241,121 +205,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         return d;
     }
 
-    private static SeenInvoice[] append(SeenInvoice[] bucket, SeenInvoice probe, long minTime, int maxSize) {
-        if (bucket == null) {
-            return new SeenInvoice[] {probe};
-        }
-        int kept = 0;
-        for (SeenInvoice s : bucket) {
-            if (s.eventTime >= minTime) {
-                kept++;
-            }
-        }
-        int skip = Math.max(0, kept + 1 - maxSize);
-        SeenInvoice[] out = new SeenInvoice[kept + 1 - skip];
-        int j = 0;
-        for (SeenInvoice s : bucket) {
-            if (s.eventTime >= minTime) {
-                if (skip > 0) {
-                    skip--;
-                    continue;
-                }
-                out[j++] = s;
-            }
-        }
-        out[j] = probe;
-        return out;
-    }
-
-    // ------------------------------------------------------------------ cleanup
-
-    private long shortestRetention() {
-        return Math.min(settings.lookbackMillis, Math.min(settings.amountWindowMillis, settings.bankRetentionMillis));
-    }
-
-    private void scheduleCleanup(Context ctx, long time, long watermark) throws Exception {
-        long due = EventTimes.ceilDay(EventTimes.saturatedAdd(Math.max(time, watermark), shortestRetention()));
-        Long pending = cleanupTimer.value();
-        if (pending == null || due < pending) {
-            if (pending != null) {
-                ctx.timerService().deleteEventTimeTimer(pending);
-            }
-            ctx.timerService().registerEventTimeTimer(due);
-            cleanupTimer.update(due);
-        }
-    }
-
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decision> out) throws Exception {
-        long next = Long.MAX_VALUE;
-
-        long minIndexed = timestamp - settings.lookbackMillis;
-        Iterator<Map.Entry<String, SeenInvoice[]>> entries = duplicateIndex.iterator();
-        List<String> emptied = new ArrayList<>();
-        List<Map.Entry<String, SeenInvoice[]>> shrunk = new ArrayList<>();
-        while (entries.hasNext()) {
-            Map.Entry<String, SeenInvoice[]> entry = entries.next();
-            SeenInvoice[] bucket = entry.getValue();
-            int kept = 0;
-            long oldest = Long.MAX_VALUE;
-            for (SeenInvoice s : bucket) {
-                if (s.eventTime >= minIndexed) {
-                    kept++;
-                    oldest = Math.min(oldest, s.eventTime);
-                }
-            }
-            if (kept == 0) {
-                emptied.add(entry.getKey());
-            } else {
-                if (kept < bucket.length) {
-                    SeenInvoice[] out2 = new SeenInvoice[kept];
-                    int j = 0;
-                    for (SeenInvoice s : bucket) {
-                        if (s.eventTime >= minIndexed) {
-                            out2[j++] = s;
-                        }
-                    }
-                    shrunk.add(Map.entry(entry.getKey(), out2));
-                }
-                next = Math.min(next, oldest + settings.lookbackMillis);
-            }
-        }
-        for (String key : emptied) {
-            duplicateIndex.remove(key);
-        }
-        for (Map.Entry<String, SeenInvoice[]> e : shrunk) {
-            duplicateIndex.put(e.getKey(), e.getValue());
-        }
-
-        int minDay = (int) Math.floorDiv(timestamp - settings.amountWindowMillis, EventTimes.DAY);
-        List<String> currencies = new ArrayList<>();
-        for (String currency : amountHistory.keys()) {
-            currencies.add(currency);
-        }
-        for (String currency : currencies) {
-            AmountHistory history = amountHistory.get(currency);
-            if (history.evictBefore(minDay)) {
-                amountHistory.put(currency, history);
-                next = Math.min(next, history.oldestDay() * EventTimes.DAY + settings.amountWindowMillis);
-            } else {
-                amountHistory.remove(currency);
-            }
-        }
-
-        AccountHistory[] accounts = Accounts.evict(vendorAccounts.value(), timestamp - settings.bankRetentionMillis);
-        if (accounts == null) {
-            vendorAccounts.clear();
-        } else {
-            vendorAccounts.update(accounts);
-            next = Math.min(next, Accounts.minLastSeen(accounts) + settings.bankRetentionMillis);
-        }
-
-        if (next == Long.MAX_VALUE) {
-            cleanupTimer.clear();
-        } else {
-            long due = Math.max(EventTimes.ceilDay(next), timestamp + EventTimes.DAY);
-            ctx.timerService().registerEventTimeTimer(due);
-            cleanupTimer.update(due);
-        }
+        history.cleanup(timestamp, ctx.timerService());
     }
 }
