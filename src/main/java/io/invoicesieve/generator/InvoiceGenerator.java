@@ -543,9 +543,18 @@ public final class InvoiceGenerator {
         inv.eventMillis = (localEpoch - offset) * 1000 + millis;
     }
 
-    private void setEventMillis(Inv inv, long eventMillis) {
-        inv.eventMillis = inv.source == PORTAL ? eventMillis : eventMillis - Math.floorMod(eventMillis, 1000L);
-        inv.offsetSeconds = inv.vendor.tenant.zone.getOffset(Instant.ofEpochMilli(eventMillis)).getTotalSeconds();
+    /**
+     * Receives {@code inv} on the tenant-local day of {@code target}, at the usual hours of its channel,
+     * and at least an hour after {@code notBefore}: resubmissions and credit notes arrive at the same
+     * times of day as everything else.
+     */
+    private void receiveAround(Inv inv, long target, long notBefore) {
+        int offset = inv.vendor.tenant.zone.getOffset(Instant.ofEpochMilli(target)).getTotalSeconds();
+        int localDay = (int) Math.floorDiv(target + offset * 1000L, DAY);
+        setEventTime(inv, localDay);
+        while (inv.eventMillis < notBefore + HOUR) {
+            setEventTime(inv, ++localDay);
+        }
     }
 
     private void setConfidence(Inv inv) {
@@ -808,8 +817,8 @@ public final class InvoiceGenerator {
             cn.creditRef = o.number;
             cn.po = o.po;
             cn.source = rnd.nextDouble() < 0.7 ? o.source : rnd.nextInt(SOURCES.length);
-            long event = o.eventMillis + 2 * DAY + (long) (rnd.nextDouble() * 43 * DAY);
-            setEventMillis(cn, event);
+            receiveAround(cn, o.eventMillis + 2 * DAY + (long) (rnd.nextDouble() * 43 * DAY), o.eventMillis);
+            long event = cn.eventMillis;
             int eventDay = (int) Math.floorDiv(event + cn.offsetSeconds * 1000L, DAY);
             cn.invoiceDay = Math.max(o.invoiceDay + 1, eventDay - rnd.nextInt(4));
             cn.dueDay = Integer.MIN_VALUE;
@@ -854,11 +863,8 @@ public final class InvoiceGenerator {
         double u = rnd.nextDouble();
         long delay = u < 0.12 ? HOUR + (long) (rnd.nextDouble() * 23 * HOUR)
                 : u < 0.75 ? DAY + (long) (rnd.nextDouble() * 29 * DAY)
-                : 30 * DAY + (long) (rnd.nextDouble() * 55 * DAY);
-        setEventMillis(d, o.eventMillis + delay);
-        if (d.eventMillis <= o.eventMillis) {
-            d.eventMillis = o.eventMillis + 1000;
-        }
+                : 30 * DAY + (long) (rnd.nextDouble() * 54 * DAY);
+        receiveAround(d, o.eventMillis + delay, o.eventMillis);
         d.account = accountAt(v, d.eventMillis, o.account);
         d.noAccount = o.noAccount;
         switch (kind) {

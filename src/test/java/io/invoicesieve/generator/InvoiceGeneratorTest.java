@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -41,11 +42,7 @@ class InvoiceGeneratorTest {
     /** One line of invoices.jsonl with its truth row; json is null for lines that are not valid. */
     private record Row(int line, String text, JsonNode json, String id, String tenant, String vendor,
                        TruthKind kind, String originalId, String otherVendor, boolean lowConfidence,
-                       boolean late, boolean replay) {
-
-        OffsetDateTime eventTime() {
-            return OffsetDateTime.parse(json.get("event_time").asText());
-        }
+                       boolean late, boolean replay, Instant eventTime) {
 
         BigDecimal amount() {
             return new BigDecimal(json.get("amount").asText());
@@ -100,8 +97,9 @@ class InvoiceGeneratorTest {
                 assertThat(violation).as("line %d: %s", i + 1, lines.get(i)).isNull();
             }
             JsonNode json = kind == TruthKind.MALFORMED ? null : MAPPER.readTree(lines.get(i));
+            Instant event = json == null ? null : OffsetDateTime.parse(json.get("event_time").asText()).toInstant();
             result.add(new Row(i + 1, lines.get(i), json, c[1], c[2], c[3], kind, c[5], c[6],
-                    Boolean.parseBoolean(c[7]), Boolean.parseBoolean(c[8]), Boolean.parseBoolean(c[9])));
+                    Boolean.parseBoolean(c[7]), Boolean.parseBoolean(c[8]), Boolean.parseBoolean(c[9]), event));
         }
         return result;
     }
@@ -282,14 +280,14 @@ class InvoiceGeneratorTest {
 
     @Test
     void deliveryIsOutOfOrderWithinBoundsExceptLateRecords() {
-        OffsetDateTime max = null;
+        Instant max = null;
         int outOfOrder = 0;
         int lateBehindAnHour = 0;
         for (Row r : rows) {
             if (r.json() == null || r.replay()) {
                 continue;
             }
-            OffsetDateTime t = r.eventTime();
+            Instant t = r.eventTime();
             if (max != null && t.isBefore(max)) {
                 Duration behind = Duration.between(t, max);
                 if (r.late()) {
