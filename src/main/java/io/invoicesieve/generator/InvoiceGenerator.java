@@ -880,7 +880,7 @@ public final class InvoiceGenerator {
                 }
             }
             case DUP_AMOUNT_TYPO -> d.cents = typo(o.cents);
-            case DUP_NEW_NUMBER -> d.number = freshNumber(v, o.seq, o.invoiceDay);
+            case DUP_NEW_NUMBER -> d.number = reissuedNumber(v, o, d.eventMillis);
             default -> {
             }
         }
@@ -888,6 +888,43 @@ public final class InvoiceGenerator {
         setConfidence(d);
         v.invoices.add(d);
         return d;
+    }
+
+    /**
+     * A completely new number for a re-issued invoice: mostly where the vendor's series stands when the
+     * copy is issued, sometimes from another billing system (another format).
+     */
+    private String reissuedNumber(Vendor v, Inv o, long issuedAt) {
+        if (rnd.nextDouble() < 0.25) {
+            int style = (v.style + 1 + rnd.nextInt(InvoiceNumbers.STYLES - 1)) % InvoiceNumbers.STYLES;
+            LocalDate date = LocalDate.ofEpochDay(o.invoiceDay);
+            for (;;) {
+                String n = InvoiceNumbers.format(style, v.prefix, v.branch, 1 + rnd.nextInt(99_999),
+                        date.getYear(), date.getMonthValue());
+                if (v.numbers.add(n)) {
+                    return n;
+                }
+            }
+        }
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long firstTime = 0;
+        long lastTime = 0;
+        for (Inv inv : v.invoices) {
+            if (inv.kind != TruthKind.CREDIT_NOTE && !inv.kind.isDuplicate()) {
+                if (inv.seq < first) {
+                    first = inv.seq;
+                    firstTime = inv.eventMillis;
+                }
+                if (inv.seq > last) {
+                    last = inv.seq;
+                    lastTime = inv.eventMillis;
+                }
+            }
+        }
+        double perMilli = lastTime > firstTime ? (double) (last - first) / (lastTime - firstTime) : 0;
+        long seq = o.seq + Math.round(perMilli * (issuedAt - o.eventMillis));
+        return freshNumber(v, seq, o.invoiceDay);
     }
 
     /** Transposed digits (never the leading one) or a small difference: a cent up to ~1%. */
