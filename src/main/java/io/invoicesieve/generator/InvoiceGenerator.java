@@ -166,6 +166,8 @@ public final class InvoiceGenerator {
         int source;
         boolean bankCode;
         int count;
+        /** How fast the vendor's number series advances (it also bills other customers). */
+        double seqPerMilli;
         List<LocalDate> subscriptionDates;
         final List<Inv> invoices = new ArrayList<>();
         final Set<String> numbers = new HashSet<>();
@@ -481,6 +483,11 @@ public final class InvoiceGenerator {
             all.add(inv);
         }
         v.invoices.sort((a, b) -> Long.compare(a.eventMillis, b.eventMillis));
+        Inv first = v.invoices.get(0);
+        Inv last = v.invoices.get(v.invoices.size() - 1);
+        if (last.eventMillis > first.eventMillis) {
+            v.seqPerMilli = (double) (last.seq - first.seq) / (last.eventMillis - first.eventMillis);
+        }
     }
 
     /** A normal invoice of the vendor dated {@code day}; number from sequence value {@code seq}. */
@@ -906,24 +913,7 @@ public final class InvoiceGenerator {
                 }
             }
         }
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        long firstTime = 0;
-        long lastTime = 0;
-        for (Inv inv : v.invoices) {
-            if (inv.kind != TruthKind.CREDIT_NOTE && !inv.kind.isDuplicate()) {
-                if (inv.seq < first) {
-                    first = inv.seq;
-                    firstTime = inv.eventMillis;
-                }
-                if (inv.seq > last) {
-                    last = inv.seq;
-                    lastTime = inv.eventMillis;
-                }
-            }
-        }
-        double perMilli = lastTime > firstTime ? (double) (last - first) / (lastTime - firstTime) : 0;
-        long seq = o.seq + Math.round(perMilli * (issuedAt - o.eventMillis));
+        long seq = o.seq + Math.round(v.seqPerMilli * (issuedAt - o.eventMillis));
         return freshNumber(v, seq, o.invoiceDay);
     }
 
