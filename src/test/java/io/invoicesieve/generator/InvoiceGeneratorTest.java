@@ -89,14 +89,15 @@ class InvoiceGeneratorTest {
             assertThat(c).as("truth row %d", i + 1).hasSize(10);
             assertThat(Integer.parseInt(c[0])).isEqualTo(i + 1);
             TruthKind kind = TruthKind.valueOf(c[4]);
-            String violation = violation(lines.get(i));
+            JsonNode parsed = parse(lines.get(i));
+            String violation = violation(parsed);
             if (kind == TruthKind.MALFORMED) {
                 assertThat(violation).as("line %d is labelled MALFORMED but is valid: %s", i + 1, lines.get(i))
                         .isNotNull();
             } else {
                 assertThat(violation).as("line %d: %s", i + 1, lines.get(i)).isNull();
             }
-            JsonNode json = kind == TruthKind.MALFORMED ? null : MAPPER.readTree(lines.get(i));
+            JsonNode json = kind == TruthKind.MALFORMED ? null : parsed;
             Instant event = json == null ? null : OffsetDateTime.parse(json.get("event_time").asText()).toInstant();
             result.add(new Row(i + 1, lines.get(i), json, c[1], c[2], c[3], kind, c[5], c[6],
                     Boolean.parseBoolean(c[7]), Boolean.parseBoolean(c[8]), Boolean.parseBoolean(c[9]), event));
@@ -104,14 +105,16 @@ class InvoiceGeneratorTest {
         return result;
     }
 
-    /** The contract rules; null when the line is a valid invoice event. */
-    private static String violation(String line) {
-        JsonNode n;
+    private static JsonNode parse(String line) {
         try {
-            n = MAPPER.readTree(line);
+            return MAPPER.readTree(line);
         } catch (IOException e) {
-            return "not JSON";
+            return null;
         }
+    }
+
+    /** The contract rules; null when the parsed line is a valid invoice event. */
+    private static String violation(JsonNode n) {
         if (n == null || !n.isObject()) {
             return "not an object";
         }
