@@ -29,7 +29,7 @@ public final class Main {
                 case "local":
                     return io.invoicesieve.job.LocalCommand.run(rest);
                 case "generate":
-                    return 2; // GENERATOR_PENDING
+                    return io.invoicesieve.generator.GenerateCommand.run(rest);
                 case "options":
                     System.out.print(io.invoicesieve.config.OptionsTable.markdown());
                     return 0;
