@@ -131,7 +131,10 @@ public final class OpenSearchService implements CloseableResource, AutoCloseable
         builder.environment().put("OPENSEARCH_JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("OPENSEARCH_TMPDIR", tmp.toString()); // else it litters /tmp
         builder.environment().put("OPENSEARCH_JAVA_OPTS", HEAP);
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        // bin/opensearch runs a launcher JVM (JvmOptionsParser) before the node; without this it makes
+        // /tmp/hsperfdata_nobody (perf data always goes to /tmp, whatever java.io.tmpdir says). Not
+        // JAVA_TOOL_OPTIONS: opensearch-env unsets that.
+        builder.environment().put("JDK_JAVA_OPTIONS", "-XX:-UsePerfData");
         try {
             process = builder.start();
             // bin/opensearch execs java in the foreground, and unshare/setpriv exec it: one pid.
