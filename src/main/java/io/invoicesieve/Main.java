@@ -30,6 +30,8 @@ public final class Main {
                     return io.invoicesieve.job.LocalCommand.run(rest);
                 case "generate":
                     return io.invoicesieve.generator.GenerateCommand.run(rest);
+                case "accuracy":
+                    return io.invoicesieve.eval.AccuracyCommand.run(rest);
                 case "options":
                     System.out.print(io.invoicesieve.config.OptionsTable.markdown());
                     return 0;
@@ -53,6 +55,8 @@ public final class Main {
                 "            run the job in an embedded MiniCluster: decisions.jsonl and dlq.jsonl in <dir>",
                 "  generate  --out <dir> [--invoices N] [--tenants N] [--vendors N] [--days N] [--seed N]",
                 "            write labelled synthetic invoices (invoices.jsonl, truth.csv)",
+                "  accuracy  [--data <dir>] [--report <file.md>] [generator flags]",
+                "            generate labelled data, run the job over it, write the accuracy report",
                 "  options   print the configuration table (markdown)",
                 "");
     }

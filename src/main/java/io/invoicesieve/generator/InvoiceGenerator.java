@@ -171,6 +171,8 @@ public final class InvoiceGenerator {
         List<LocalDate> subscriptionDates;
         final List<Inv> invoices = new ArrayList<>();
         final Set<String> numbers = new HashSet<>();
+        /** Regular invoices issued so far. */
+        int issued;
     }
 
     private static final class Inv {
@@ -509,7 +511,11 @@ public final class InvoiceGenerator {
             inv.currency = v.currency;
             inv.cents = normalCents(v, 1.0);
         }
-        inv.account = v.accounts[rnd.nextInt(v.accounts.length)];
+        // a vendor with two accounts "from the start" uses each of them in its first invoices; an
+        // account that first shows up after the vendor has history is a bank change by definition
+        int pick = rnd.nextInt(v.accounts.length);
+        int nth = v.issued++;
+        inv.account = v.accounts[nth < v.accounts.length ? nth : pick];
         inv.noAccount = rnd.nextDouble() < 0.02;
         if (rnd.nextDouble() < v.poProb) {
             inv.po = switch (v.poStyle) {
