@@ -171,8 +171,6 @@ public final class InvoiceGenerator {
         List<LocalDate> subscriptionDates;
         final List<Inv> invoices = new ArrayList<>();
         final Set<String> numbers = new HashSet<>();
-        /** Regular invoices issued so far. */
-        int issued;
     }
 
     private static final class Inv {
@@ -485,6 +483,12 @@ public final class InvoiceGenerator {
             all.add(inv);
         }
         v.invoices.sort((a, b) -> Long.compare(a.eventMillis, b.eventMillis));
+        // a vendor with two accounts "from the start" uses each of them in its first invoices: an
+        // account that first shows up once the vendor has history is a bank change by definition
+        for (int i = 0; i < v.accounts.length && i < v.invoices.size(); i++) {
+            v.invoices.get(i).account = v.accounts[i];
+            v.invoices.get(i).noAccount = false;
+        }
         Inv first = v.invoices.get(0);
         Inv last = v.invoices.get(v.invoices.size() - 1);
         if (last.eventMillis > first.eventMillis) {
@@ -511,11 +515,7 @@ public final class InvoiceGenerator {
             inv.currency = v.currency;
             inv.cents = normalCents(v, 1.0);
         }
-        // a vendor with two accounts "from the start" uses each of them in its first invoices; an
-        // account that first shows up after the vendor has history is a bank change by definition
-        int pick = rnd.nextInt(v.accounts.length);
-        int nth = v.issued++;
-        inv.account = v.accounts[nth < v.accounts.length ? nth : pick];
+        inv.account = v.accounts[rnd.nextInt(v.accounts.length)];
         inv.noAccount = rnd.nextDouble() < 0.02;
         if (rnd.nextDouble() < v.poProb) {
             inv.po = switch (v.poStyle) {
