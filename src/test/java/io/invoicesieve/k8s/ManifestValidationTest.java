@@ -289,6 +289,15 @@ class ManifestValidationTest {
         }
     }
 
+    @Test
+    void imagePutsJarAndPropertiesWhereTheManifestsLook() throws IOException {
+        List<String> lines = Files.readAllLines(MANIFESTS.resolve("Dockerfile"));
+        assertThat(lines).contains("FROM flink:1.20.3-java17");
+        assertThat(lines)
+                .anyMatch(l -> l.matches("COPY .*target/invoice-sieve-job\\.jar " + Pattern.quote(USRLIB + "invoice-sieve.jar")))
+                .anyMatch(l -> l.matches("COPY .*jobs/invoice-sieve/conf/\\*\\.properties " + Pattern.quote(CONF_IN_IMAGE)));
+    }
+
     // ------------------------------------------------------------------ properties
 
     static Stream<Path> propertiesFiles() throws IOException {
