@@ -347,6 +347,9 @@ class ManifestValidationTest {
         // `local` reads files instead of Kafka and rejects sieve.* keys it does not declare.
         assertThat(readProperties(JOB_CONF.resolve("local.properties")).keySet())
                 .noneMatch(key -> CONNECTOR_KEYS.contains(key) || key.startsWith(CONNECTOR_PASSTHROUGH_PREFIX));
+        // and the loader `local` uses accepts it, values and cross-checks included
+        io.invoicesieve.config.SieveConfig.fromArgs(
+                new String[] {"--config", JOB_CONF.resolve("local.properties").toString()}, new HashMap<>());
     }
 
     // ------------------------------------------------------------------ the checks can fail
