@@ -127,6 +127,18 @@ public final class SieveOptions {
                     .withDescription(
                             "How long (event time) after its last use a vendor's bank account is remembered.");
 
+    // ---------------------------------------------------------------- state
+
+    public static final ConfigOption<Duration> CLEANUP_INTERVAL =
+            ConfigOptions.key("sieve.state.cleanup-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(7))
+                    .withDescription(
+                            "Cleanup timers of a key fire at most this often (event time): a purge visits "
+                                    + "all of a vendor's state, so coarser is cheaper, at the price of "
+                                    + "keeping expired entries up to this much longer. Lookups still "
+                                    + "respect the lookback.");
+
     // ---------------------------------------------------------------- decisions
 
     public static final ConfigOption<Double> REVIEW_THRESHOLD =

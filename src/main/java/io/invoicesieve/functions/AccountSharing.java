@@ -111,8 +111,9 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decision> out) throws Exception {
-        AccountHistory[] kept = Accounts.evict(vendors.value(), timestamp - retentionMillis);
+    public void onTimer(long firedAt, OnTimerContext ctx, Collector<Decision> out) throws Exception {
+        long timestamp = Math.max(firedAt, ctx.timerService().currentWatermark());
+        AccountHistory[] kept = timestamp == Long.MAX_VALUE ? null : Accounts.evict(vendors.value(), timestamp - retentionMillis);
         if (kept == null) {
             vendors.clear();
             cleanupTimer.clear();

@@ -13,7 +13,12 @@ final class EventTimes {
      * a day longer than its retention.
      */
     static long ceilDay(long time) {
-        return Math.floorDiv(time, DAY) * DAY + DAY;
+        return ceil(time, DAY);
+    }
+
+    /** Rounds up to the next multiple of {@code interval} (epoch-aligned), strictly after {@code time}. */
+    static long ceil(long time, long interval) {
+        return Math.floorDiv(time, interval) * interval + interval;
     }
 
     static long saturatedAdd(long a, long b) {

@@ -35,8 +35,10 @@ import java.util.Map;
  *   <li>{@code amount-history}: currency -> recent log-amounts, for {@code sieve.amount.window};
  *   <li>{@code vendor-accounts}: the vendor's remit accounts (a handful), until
  *       {@code sieve.bank.retention} after their last use;
- *   <li>{@code cleanup-timer}: one event-time timer per key, at the next midnight after the
- *       earliest expiry; it purges all three and re-arms, or clears the key when nothing is left.
+ *   <li>{@code cleanup-timer}: one event-time timer per key, at the first multiple of
+ *       {@code sieve.state.cleanup-interval} after the earliest expiry; it purges all of them and
+ *       re-arms, or clears the key when nothing is left. A purge visits all of the vendor's state,
+ *       so it runs weekly rather than daily by default.
  * </ul>
  */
 public final class VendorHistory {
@@ -119,7 +121,7 @@ public final class VendorHistory {
         long watermark = timers.currentWatermark();
         long retention = Math.min(Math.min(settings.lookbackMillis, settings.replayRetentionMillis),
                 Math.min(settings.amountWindowMillis, settings.bankRetentionMillis));
-        long due = EventTimes.ceilDay(EventTimes.saturatedAdd(Math.max(time, watermark), retention));
+        long due = EventTimes.ceil(EventTimes.saturatedAdd(Math.max(time, watermark), retention), interval());
         Long pending = cleanupTimer.value();
         if (pending == null || due < pending) {
             if (pending != null) {
@@ -131,7 +133,18 @@ public final class VendorHistory {
     }
 
     /** Purges what expired by {@code timestamp} and re-arms the timer, or leaves the key empty. */
-    public void cleanup(long timestamp, TimerService timers) throws Exception {
+    public void cleanup(long firedAt, TimerService timers) throws Exception {
+        // purge up to the watermark, not just the timer's time: after a jump of the watermark one
+        // purge does the work of many, and at the end of a bounded input everything goes at once
+        long timestamp = Math.max(firedAt, timers.currentWatermark());
+        if (timestamp == Long.MAX_VALUE) {
+            invoiceIds.clear();
+            duplicateIndex.clear();
+            amountHistory.clear();
+            vendorAccounts.clear();
+            cleanupTimer.clear();
+            return;
+        }
         long next = Long.MAX_VALUE;
 
         long minDelivered = timestamp - settings.replayRetentionMillis;
@@ -199,10 +212,14 @@ public final class VendorHistory {
         if (next == Long.MAX_VALUE) {
             cleanupTimer.clear();
         } else {
-            long due = Math.max(EventTimes.ceilDay(next), timestamp + EventTimes.DAY);
+            long due = Math.max(EventTimes.ceil(next, interval()), timestamp + interval());
             timers.registerEventTimeTimer(due);
             cleanupTimer.update(due);
         }
+    }
+
+    private long interval() {
+        return Math.max(EventTimes.DAY, settings.cleanupIntervalMillis);
     }
 
     private static SeenInvoice[] retain(SeenInvoice[] bucket, long minTime) {

@@ -220,8 +220,8 @@ class InvoiceScorerTest {
     @Test
     void replayIsRememberedForTheRetentionOnly() throws Exception {
         score(invoice("a-1").number("INV-0042").build());
-        harness.processWatermark(Fixtures.BASE.toEpochMilli() + 182 * DAY);
-        Decision again = score(invoice("a-1").number("INV-0042").day(183).build());
+        harness.processWatermark(Fixtures.BASE.toEpochMilli() + 190 * DAY);
+        Decision again = score(invoice("a-1").number("INV-0042").day(191).build());
         assertThat(again.invoiceId).as("past sieve.replay.retention (180 d) the id is forgotten").isEqualTo("a-1");
     }
 
