@@ -30,6 +30,10 @@ public final class Main {
                     return io.invoicesieve.job.LocalCommand.run(rest);
                 case "generate":
                     return 2; // GENERATOR_PENDING
+                case "bootstrap":
+                    return io.invoicesieve.job.BootstrapCommand.run(rest);
+                case "inspect":
+                    return io.invoicesieve.job.InspectCommand.run(rest);
                 case "options":
                     System.out.print(io.invoicesieve.config.OptionsTable.markdown());
                     return 0;
@@ -53,6 +57,14 @@ public final class Main {
                 "            run the job in an embedded MiniCluster: decisions.jsonl and dlq.jsonl in <dir>",
                 "  generate  --out <dir> [--invoices N] [--tenants N] [--vendors N] [--days N] [--seed N]",
                 "            write labelled synthetic invoices (invoices.jsonl, truth.csv)",
+                "  bootstrap --input <export.jsonl|dir> --output <savepoint-dir> [--state-backend hashmap|rocksdb]",
+                "            [--parallelism N] [--config f.properties] [--<setting> <value>]",
+                "            warm start: write a savepoint with the state the job would have built from historical",
+                "            invoices (malformed lines are counted and skipped); start the job from it with",
+                "            --execution.savepoint.path <savepoint-dir>. Use the job's sieve.* settings and",
+                "            pipeline.max-parallelism (default 128).",
+                "  inspect   --savepoint <dir> [--state-backend hashmap|rocksdb]",
+                "            print per-state counts and approximate sizes of a savepoint's keyed state",
                 "  options   print the configuration table (markdown)",
                 "");
     }

@@ -7,6 +7,7 @@ import io.invoicesieve.state.Descriptors;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -66,22 +67,35 @@ public class AccountSharing extends KeyedProcessFunction<String, Invoice, Invoic
             invoice.sharedAccountVendors = others.toArray(new String[0]);
             invoice.sharedAccountFirstSeen = first;
         }
-        vendors.update(Accounts.touch(known, invoice.vendorId, time));
-        schedule(ctx, time);
+        remember(vendors, cleanupTimer, ctx.timerService(), known, invoice.vendorId, time, retentionMillis);
         out.collect(invoice);
     }
 
-    private void schedule(Context ctx, long time) throws Exception {
-        long due = EventTimes.ceilDay(EventTimes.saturatedAdd(Math.max(time, ctx.timerService().currentWatermark()), retentionMillis));
+    /**
+     * Records the vendor's use of the account and makes sure a cleanup timer is pending. Shared
+     * with {@link AccountSharingBootstrap} so that a warm-started savepoint holds the same state.
+     */
+    static void remember(
+            ValueState<AccountHistory[]> vendors, ValueState<Long> cleanupTimer, TimerService timers,
+            AccountHistory[] known, String vendorId, long time, long retentionMillis) throws Exception {
+        vendors.update(Accounts.touch(known, vendorId, time));
+        long due = EventTimes.ceilDay(EventTimes.saturatedAdd(Math.max(time, timers.currentWatermark()), retentionMillis));
         Long pending = cleanupTimer.value();
         if (pending == null) {
-            ctx.timerService().registerEventTimeTimer(due);
+            timers.registerEventTimeTimer(due);
             cleanupTimer.update(due);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Invoice> out) throws Exception {
+        expire(vendors, cleanupTimer, ctx.timerService(), timestamp, retentionMillis);
+    }
+
+    /** The cleanup timer at {@code timestamp}: evicts vendors unused for the retention and re-arms. */
+    static void expire(
+            ValueState<AccountHistory[]> vendors, ValueState<Long> cleanupTimer, TimerService timers,
+            long timestamp, long retentionMillis) throws Exception {
         AccountHistory[] kept = Accounts.evict(vendors.value(), timestamp - retentionMillis);
         if (kept == null) {
             vendors.clear();
@@ -90,7 +104,7 @@ public class AccountSharing extends KeyedProcessFunction<String, Invoice, Invoic
         }
         vendors.update(kept);
         long next = Math.max(EventTimes.ceilDay(Accounts.minLastSeen(kept) + retentionMillis), timestamp + EventTimes.DAY);
-        ctx.timerService().registerEventTimeTimer(next);
+        timers.registerEventTimeTimer(next);
         cleanupTimer.update(next);
     }
 }
