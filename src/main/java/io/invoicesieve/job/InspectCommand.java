@@ -6,7 +6,10 @@ import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.state.SeenInvoice;
 import io.invoicesieve.state.Uids;
 
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.accumulators.Accumulator;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -21,12 +24,14 @@ import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -45,7 +50,10 @@ public final class InspectCommand {
     private InspectCommand() {}
 
     /** Totals over all keys of one operator. A POJO, summed by {@link #plus}. */
-    public static class StateStats {
+    public static class StateStats implements java.io.Serializable {
+
+        private static final long serialVersionUID = 1L;
+
         public String uid;
         public long keys;
         /** replay-filter: (tenant, invoice_id) remembered. */
@@ -147,18 +155,76 @@ public final class InspectCommand {
                         .union(
                                 reader.readKeyedState(OperatorIdentifier.forUid(Uids.ACCOUNT_SHARING), new AccountSharingStats(), Types.STRING, type),
                                 reader.readKeyedState(OperatorIdentifier.forUid(Uids.INVOICE_SCORER), new ScorerStats(), Types.STRING, type));
+        // totals travel back as accumulators: no result stream to collect from a finished job
+        all.process(new Totals()).returns(type).name("Sum per state").sinkTo(new DiscardingSink<>());
+        JobExecutionResult result = env.execute("invoice-sieve inspect");
         Map<String, StateStats> totals = new TreeMap<>();
         for (String uid : new String[] {Uids.REPLAY_FILTER, Uids.ACCOUNT_SHARING, Uids.INVOICE_SCORER}) {
-            totals.put(uid, StateStats.of(uid));
-        }
-        try (CloseableIterator<StateStats> it =
-                all.keyBy(s -> s.uid, Types.STRING).reduce(StateStats::plus).returns(type).executeAndCollect("invoice-sieve inspect")) {
-            while (it.hasNext()) {
-                StateStats s = it.next();
-                totals.put(s.uid, s);
-            }
+            StateStats s = result.getAccumulatorResult(Totals.PREFIX + uid);
+            totals.put(uid, s == null ? StateStats.of(uid) : s);
         }
         return totals;
+    }
+
+    /** Sums the per-key stats of each uid into an accumulator. */
+    static final class Totals extends ProcessFunction<StateStats, StateStats> {
+        private static final long serialVersionUID = 1L;
+        static final String PREFIX = "inspect.";
+        private transient Map<String, StatsAccumulator> sums;
+
+        @Override
+        public void open(OpenContext openContext) {
+            sums = new HashMap<>();
+            for (String uid : new String[] {Uids.REPLAY_FILTER, Uids.ACCOUNT_SHARING, Uids.INVOICE_SCORER}) {
+                StatsAccumulator acc = new StatsAccumulator(uid);
+                sums.put(uid, acc);
+                getRuntimeContext().addAccumulator(PREFIX + uid, acc);
+            }
+        }
+
+        @Override
+        public void processElement(StateStats stats, Context ctx, Collector<StateStats> out) {
+            sums.get(stats.uid).add(stats);
+        }
+    }
+
+    /** Accumulator of {@link StateStats}, merged across subtasks by the job manager. */
+    static final class StatsAccumulator implements Accumulator<StateStats, StateStats> {
+        private static final long serialVersionUID = 1L;
+        private final String uid;
+        private StateStats total;
+
+        StatsAccumulator(String uid) {
+            this.uid = uid;
+            this.total = StateStats.of(uid);
+        }
+
+        @Override
+        public void add(StateStats value) {
+            total = total.plus(value);
+        }
+
+        @Override
+        public StateStats getLocalValue() {
+            return total;
+        }
+
+        @Override
+        public void resetLocal() {
+            total = StateStats.of(uid);
+        }
+
+        @Override
+        public void merge(Accumulator<StateStats, StateStats> other) {
+            total = total.plus(other.getLocalValue());
+        }
+
+        @Override
+        public StatsAccumulator clone() {
+            StatsAccumulator copy = new StatsAccumulator(uid);
+            copy.total = total;
+            return copy;
+        }
     }
 
     static String format(String savepoint, Map<String, StateStats> totals) {

@@ -76,7 +76,10 @@ class CreateReleaseSavepointITCase {
 
         copy(taken, target);
         assertThat(target.resolve("_metadata")).exists();
-        Files.writeString(release.resolve("MANIFEST.md"), manifest(version, traffic, decisions, size(target)), StandardCharsets.UTF_8);
+        String inspected = InspectCommand.format("savepoints/" + version + "/savepoint", InspectCommand.inspect(target.toString(), "hashmap"));
+        Files.writeString(release.resolve("MANIFEST.md"),
+                manifest(version, traffic, decisions, size(target)) + "\n## State (`inspect`)\n\n```\n" + inspected + "```\n",
+                StandardCharsets.UTF_8);
     }
 
     private static void copy(Path from, Path to) throws IOException {
