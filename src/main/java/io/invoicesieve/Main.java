@@ -29,11 +29,13 @@ public final class Main {
                 case "local":
                     return io.invoicesieve.job.LocalCommand.run(rest);
                 case "generate":
-                    return 2; // GENERATOR_PENDING
+                    return io.invoicesieve.generator.GenerateCommand.run(rest);
                 case "bootstrap":
                     return io.invoicesieve.job.BootstrapCommand.run(rest);
                 case "inspect":
                     return io.invoicesieve.job.InspectCommand.run(rest);
+                case "accuracy":
+                    return io.invoicesieve.eval.AccuracyCommand.run(rest);
                 case "options":
                     System.out.print(io.invoicesieve.config.OptionsTable.markdown());
                     return 0;
@@ -57,6 +59,8 @@ public final class Main {
                 "            run the job in an embedded MiniCluster: decisions.jsonl and dlq.jsonl in <dir>",
                 "  generate  --out <dir> [--invoices N] [--tenants N] [--vendors N] [--days N] [--seed N]",
                 "            write labelled synthetic invoices (invoices.jsonl, truth.csv)",
+                "  accuracy  [--data <dir>] [--report <file.md>] [generator flags]",
+                "            generate labelled data, run the job over it, write the accuracy report",
                 "  bootstrap --input <export.jsonl|dir> --output <savepoint-dir> [--state-backend hashmap|rocksdb]",
                 "            [--parallelism N] [--config f.properties] [--<setting> <value>]",
                 "            warm start: write a savepoint with the state the job would have built from historical",

@@ -96,7 +96,7 @@ public final class SieveOptions {
     public static final ConfigOption<Double> AMOUNT_Z_THRESHOLD =
             ConfigOptions.key("sieve.amount.z-threshold")
                     .doubleType()
-                    .defaultValue(3.5)
+                    .defaultValue(4.0)
                     .withDescription(
                             "Robust z score (0.6745 * |log amount - median| / MAD) above which an "
                                     + "amount is an AMOUNT_ANOMALY.");
@@ -104,10 +104,11 @@ public final class SieveOptions {
     public static final ConfigOption<Double> AMOUNT_MIN_RATIO =
             ConfigOptions.key("sieve.amount.min-ratio")
                     .doubleType()
-                    .defaultValue(3.0)
+                    .defaultValue(4.0)
                     .withDescription(
                             "An amount must also be at least this factor above (or below) the vendor "
-                                    + "median to be flagged, so that a month at twice the usual is not.");
+                                    + "median to be flagged, so that a month at twice or three times "
+                                    + "the usual is not.");
 
     // ---------------------------------------------------------------- bank accounts
 

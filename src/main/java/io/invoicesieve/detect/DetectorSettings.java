@@ -11,6 +11,7 @@ public final class DetectorSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    public final long replayRetentionMillis;
     public final long lookbackMillis;
     public final int maxComparisons;
     public final int dateToleranceDays;
@@ -27,6 +28,7 @@ public final class DetectorSettings implements Serializable {
     public final String jobVersion;
 
     public DetectorSettings(SieveConfig config, String jobVersion) {
+        this.replayRetentionMillis = config.millis(SieveOptions.REPLAY_RETENTION);
         this.lookbackMillis = config.millis(SieveOptions.DUPLICATE_LOOKBACK);
         this.maxComparisons = config.get(SieveOptions.DUPLICATE_MAX_COMPARISONS);
         this.dateToleranceDays = config.get(SieveOptions.DUPLICATE_DATE_TOLERANCE_DAYS);

@@ -16,7 +16,7 @@ import java.util.List;
 public final class DuplicateDetector {
 
     /** Longest prefix or suffix by which a re-keyed number may differ ("AR-" + "AMC1234"). */
-    static final int MAX_AFFIX = 3;
+    static final int MAX_AFFIX = 4;
 
     private DuplicateDetector() {}
 
@@ -93,6 +93,11 @@ public final class DuplicateDetector {
         return false;
     }
 
+    private static boolean sameDigits(String a, String b) {
+        String skeleton = InvoiceNumbers.digitSkeleton(a);
+        return skeleton != null && skeleton.equals(InvoiceNumbers.digitSkeleton(b));
+    }
+
     /** How {@code probe} resubmits {@code original}, or null. */
     public static MatchKind match(SeenInvoice probe, SeenInvoice original, int dateToleranceDays) {
         if (!probe.currency.equals(original.currency) || original.amountMilli <= 0) {
@@ -110,8 +115,8 @@ public final class DuplicateDetector {
             if (equivalentNumber) {
                 return MatchKind.NUMBER_EQUIVALENT;
             }
-            if (datesClose
-                    && InvoiceNumbers.affixVariant(probe.normalizedNumber, original.normalizedNumber, MAX_AFFIX)) {
+            if (datesClose && (InvoiceNumbers.affixVariant(probe.normalizedNumber, original.normalizedNumber, MAX_AFFIX)
+                    || sameDigits(probe.invoiceNumber, original.invoiceNumber))) {
                 return MatchKind.NUMBER_AFFIX;
             }
             if (dayDiff == 0) {

@@ -78,6 +78,39 @@ public final class InvoiceNumbers {
     }
 
     /**
+     * The digit groups of the number as typed, each without leading zeros, joined by dots:
+     * "F/2026/04394" and "F-2026-4394" are both "2026.4394", "No. SI 4614" and "SI 004614" both
+     * "4614". Null when the number has fewer than four digits, too few to identify anything.
+     */
+    public static String digitSkeleton(String number) {
+        StringBuilder out = new StringBuilder(number.length());
+        int digits = 0;
+        int i = 0;
+        int n = number.length();
+        while (i < n) {
+            if (!isDigit(number.charAt(i))) {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < n && isDigit(number.charAt(end))) {
+                end++;
+            }
+            int start = i;
+            while (start < end - 1 && number.charAt(start) == '0') {
+                start++;
+            }
+            if (out.length() > 0) {
+                out.append('.');
+            }
+            out.append(number, start, end);
+            digits += end - start;
+            i = end;
+        }
+        return digits < 4 ? null : out.toString();
+    }
+
+    /**
      * Whether one normalized number is the other with a prefix or suffix of at most
      * {@code maxAffix} characters added ("AR-AMC1234" and "AMC1234"); the shorter keeps at least
      * four characters so that short numbers do not match everything.

@@ -8,7 +8,11 @@ public enum MatchKind {
     EXACT(ReasonCode.DUPLICATE_EXACT, 0.97),
     /** Same number once OCR confusions, separators, case and leading zeros are folded; same amount. */
     NUMBER_EQUIVALENT(ReasonCode.DUPLICATE_SUSPECT, 0.9),
-    /** The number with a short prefix or suffix added or dropped; same amount, dates close. */
+    /**
+     * The number with a short prefix or suffix added or dropped ("AR-AMC1234", "89091-COPY"), or
+     * the same digit groups under another format ("No. SI 4614" for "SI 004614"); same amount,
+     * dates close.
+     */
     NUMBER_AFFIX(ReasonCode.DUPLICATE_SUSPECT, 0.85),
     /** Same number, amount off by a typing slip (transposed digits, up to 1%), dates close. */
     AMOUNT_TYPO(ReasonCode.DUPLICATE_SUSPECT, 0.75),

@@ -10,7 +10,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
 /**
- * Warm start of {@link AccountSharing} (keyed by {@link AccountSharing#key}): the vendors of each
+ * Warm start of {@link AccountSharing} (keyed like it, see {@link #key}): the vendors of each
  * (tenant, account) with their cleanup timer, through the same {@code remember}/{@code expire} code
  * as the running operator. Input must be first deliveries in event-time order per key (the
  * bootstrap command dedupes with the replay filter and runs in BATCH mode, which sorts keyed input
@@ -29,6 +29,11 @@ public class AccountSharingBootstrap extends KeyedStateBootstrapFunction<String,
     public AccountSharingBootstrap(long retentionMillis, long outOfOrdernessMillis) {
         this.retentionMillis = retentionMillis;
         this.outOfOrdernessMillis = outOfOrdernessMillis;
+    }
+
+    /** {@link AccountSharing#key} of the decision this invoice would get. */
+    public static String key(Invoice invoice) {
+        return AccountSharing.key(invoice.tenantId, Accounts.normalize(invoice.remitAccount), invoice.invoiceId);
     }
 
     @Override

@@ -8,10 +8,8 @@ import io.invoicesieve.detect.Reasons;
 import io.invoicesieve.detect.RiskScorer;
 import io.invoicesieve.detect.RobustStats;
 import io.invoicesieve.model.Decision;
-import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
-import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.AccountHistory;
 import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.SeenInvoice;
@@ -26,8 +24,6 @@ import org.apache.flink.util.Collector;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.List;
 
 /**
@@ -47,8 +43,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
 
     private transient VendorHistory history;
 
-    private transient Map<DecisionType, Counter> decisions;
-    private transient Map<ReasonCode, Counter> reasons;
+    private transient Counter replays;
     private transient Counter lateEvents;
     private transient Counter comparisonCapHits;
     private transient Histogram candidatesCompared;
@@ -66,14 +61,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         history = new VendorHistory(getRuntimeContext(), settings);
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        decisions = new EnumMap<>(DecisionType.class);
-        for (DecisionType type : DecisionType.values()) {
-            decisions.put(type, metrics.addGroup("decision", type.name()).counter("decisions"));
-        }
-        reasons = new EnumMap<>(ReasonCode.class);
-        for (ReasonCode code : ReasonCode.values()) {
-            reasons.put(code, metrics.addGroup("reason", code.name()).counter("reasons"));
-        }
+        replays = metrics.counter("replaysSuppressed");
         lateEvents = metrics.counter("lateEvents");
         comparisonCapHits = metrics.counter("duplicateComparisonCapHits");
         candidatesCompared =
@@ -83,6 +71,10 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
     @Override
     public void processElement(Invoice invoice, Context ctx, Collector<Decision> out) throws Exception {
         long time = invoice.eventTimeMillis();
+        if (!history.firstDelivery(invoice.invoiceId, time)) {
+            replays.inc();
+            return;
+        }
         long watermark = ctx.timerService().currentWatermark();
         long amountMilli = Money.toMilli(invoice.amount);
         List<Reason> found = new ArrayList<>(2);
@@ -90,10 +82,6 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         detectDuplicates(invoice, amountMilli, time, watermark, found);
         RobustStats stats = detectAmountAnomaly(invoice, amountMilli, time, found);
         detectBankChange(invoice, amountMilli, stats, time, found);
-        if (invoice.sharedAccountVendors != null) {
-            found.add(Reasons.bankShared(
-                    Accounts.normalize(invoice.remitAccount), invoice.sharedAccountVendors, invoice.sharedAccountFirstSeen));
-        }
         if (invoice.extractionConfidence != null
                 && invoice.extractionConfidence < settings.lowConfidenceThreshold) {
             found.add(Reasons.lowConfidence(invoice.extractionConfidence, settings.lowConfidenceThreshold));
@@ -104,12 +92,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
             found.add(Reasons.late(watermark - time));
         }
 
-        Decision decision = decide(invoice, found, late, ctx.timerService().currentProcessingTime());
-        decisions.get(decision.decision).inc();
-        for (Reason r : decision.reasons) {
-            reasons.get(r.code).inc();
-        }
-        out.collect(decision);
+        out.collect(decide(invoice, found, late, ctx.timerService().currentProcessingTime()));
         history.scheduleCleanup(ctx.timerService(), time);
     }
 
@@ -199,7 +182,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         d.modelVersion = settings.modelVersion;
         d.jobVersion = settings.jobVersion;
         d.description = invoice.description;
-        d.remitAccount = invoice.remitAccount == null ? null : Accounts.mask(Accounts.normalize(invoice.remitAccount));
+        d.remitAccountKey = Accounts.normalize(invoice.remitAccount);
+        d.remitAccount = d.remitAccountKey == null ? null : Accounts.mask(d.remitAccountKey);
         d.source = invoice.source;
         d.late = late;
         return d;

@@ -12,8 +12,8 @@ import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
 /**
  * Warm start of {@link InvoiceScorer} (keyed by {@link InvoiceScorer#key}): for each historical
- * invoice, exactly the state updates the scorer makes after scoring (index it, remember its amount
- * and account, arm the cleanup timer), through {@link VendorHistory}, without scoring. Cleanup
+ * invoice, exactly the state updates the scorer makes around scoring (remember its id against
+ * replays, index it, remember its amount and account, arm the cleanup timer), through {@link VendorHistory}, without scoring. Cleanup
  * timers that the running job's watermark would have fired before the invoice are fired here too,
  * so the savepoint is as bounded as the job's state would be; the last pending timer of each key
  * is written into the savepoint and fires in the job.
@@ -50,6 +50,9 @@ public class InvoiceScorerBootstrap extends KeyedStateBootstrapFunction<String, 
             history.cleanup(pending, timers);
         }
 
+        if (!history.firstDelivery(invoice.invoiceId, time)) {
+            return;
+        }
         long amountMilli = Money.toMilli(invoice.amount);
         SeenInvoice probe = DuplicateDetector.probe(
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,

@@ -24,6 +24,11 @@ import java.util.Map;
  * what the running job would have built from the same invoices.
  *
  * <ul>
+ *   <li>{@code invoice-ids}: invoice_id -> event time of its first delivery, for
+ *       {@code sieve.replay.retention}: a re-delivery yields no second decision. Kept per vendor so
+ *       that the vendor's invoices reach the scorer in the order of their source partition: a
+ *       separate stage keyed by invoice_id would reshuffle them, and "which of two is the
+ *       resubmission" would depend on network buffers;
  *   <li>{@code duplicate-index}: blocking key -> the invoices under it, for
  *       {@code sieve.duplicates.lookback}; a MapState so that RocksDB reads two small values per
  *       invoice, not the vendor's whole history;
@@ -37,6 +42,7 @@ import java.util.Map;
 public final class VendorHistory {
 
     private final DetectorSettings settings;
+    final MapState<String, Long> invoiceIds;
     final MapState<String, SeenInvoice[]> duplicateIndex;
     final MapState<String, AmountHistory> amountHistory;
     final ValueState<AccountHistory[]> vendorAccounts;
@@ -44,10 +50,23 @@ public final class VendorHistory {
 
     public VendorHistory(RuntimeContext ctx, DetectorSettings settings) {
         this.settings = settings;
+        this.invoiceIds = ctx.getMapState(Descriptors.invoiceIds());
         this.duplicateIndex = ctx.getMapState(Descriptors.duplicateIndex());
         this.amountHistory = ctx.getMapState(Descriptors.amountHistory());
         this.vendorAccounts = ctx.getState(Descriptors.vendorAccounts());
         this.cleanupTimer = ctx.getState(Descriptors.cleanupTimer());
+    }
+
+    /**
+     * Records the delivery of {@code invoiceId}; false when it was delivered before (a replay) and
+     * is still remembered.
+     */
+    public boolean firstDelivery(String invoiceId, long time) throws Exception {
+        if (invoiceIds.contains(invoiceId)) {
+            return false;
+        }
+        invoiceIds.put(invoiceId, time);
+        return true;
     }
 
     /** Candidate buckets of the probe's blocking keys: by normalized number, by amount. */
@@ -103,7 +122,8 @@ public final class VendorHistory {
     /** Makes sure a cleanup timer is pending no later than this invoice's earliest expiry. */
     public void scheduleCleanup(TimerService timers, long time) throws Exception {
         long watermark = timers.currentWatermark();
-        long retention = Math.min(settings.lookbackMillis, Math.min(settings.amountWindowMillis, settings.bankRetentionMillis));
+        long retention = Math.min(Math.min(settings.lookbackMillis, settings.replayRetentionMillis),
+                Math.min(settings.amountWindowMillis, settings.bankRetentionMillis));
         long due = EventTimes.ceilDay(EventTimes.saturatedAdd(Math.max(time, watermark), retention));
         Long pending = cleanupTimer.value();
         if (pending == null || due < pending) {
@@ -118,6 +138,19 @@ public final class VendorHistory {
     /** Purges what expired by {@code timestamp} and re-arms the timer, or leaves the key empty. */
     public void cleanup(long timestamp, TimerService timers) throws Exception {
         long next = Long.MAX_VALUE;
+
+        long minDelivered = timestamp - settings.replayRetentionMillis;
+        List<String> forgotten = new ArrayList<>();
+        for (Map.Entry<String, Long> id : invoiceIds.entries()) {
+            if (id.getValue() < minDelivered) {
+                forgotten.add(id.getKey());
+            } else {
+                next = Math.min(next, id.getValue() + settings.replayRetentionMillis);
+            }
+        }
+        for (String id : forgotten) {
+            invoiceIds.remove(id);
+        }
 
         long minIndexed = timestamp - settings.lookbackMillis;
         List<String> emptied = new ArrayList<>();

@@ -3,12 +3,9 @@ package io.invoicesieve.job;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.config.SieveOptions;
 import io.invoicesieve.detect.DetectorSettings;
-import io.invoicesieve.functions.AccountSharing;
 import io.invoicesieve.functions.AccountSharingBootstrap;
 import io.invoicesieve.functions.InvoiceScorer;
 import io.invoicesieve.functions.InvoiceScorerBootstrap;
-import io.invoicesieve.functions.ReplayFilter;
-import io.invoicesieve.functions.ReplayFilterBootstrap;
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.sources.InvoiceLineFormat;
@@ -20,6 +17,8 @@ import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -35,6 +34,7 @@ import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.StateBootstrapTransformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -47,12 +47,12 @@ import java.util.Map;
 /**
  * {@code bootstrap --input <export.jsonl|dir> --output <savepoint-dir>}: a warm start. Reads a
  * JSON-lines export of historical invoices and writes a savepoint with the state the job would
- * have built from them, for the uids {@code replay-filter}, {@code account-sharing} and
- * {@code invoice-scorer}; start the job from it with {@code execution.savepoint.path}.
+ * have built from them, for the uids {@code invoice-scorer} and {@code account-sharing}; start the job from it with {@code execution.savepoint.path}.
  *
  * <p>Runs in BATCH mode: keyed input is sorted by key and timestamp (the invoice's event time),
- * so each key sees its history in event-time order. Re-deliveries of an invoice are dropped by
- * the job's own {@link ReplayFilter} first, so they are neither indexed twice nor counted twice.
+ * so each key sees its history in event-time order. Re-deliveries of an invoice (same tenant,
+ * vendor and invoice_id, as the scorer's {@code invoice-ids} state defines them) are dropped first,
+ * so account sharing sees first deliveries only, as it does behind the scorer in the job.
  * Malformed lines are counted and reported, never fatal. The savepoint's max parallelism is
  * {@code pipeline.max-parallelism} (default {@link InvoiceSievePipeline#DEFAULT_MAX_PARALLELISM}),
  * which must equal the job's. Use the same {@code sieve.*} settings as the job: retentions and
@@ -93,8 +93,8 @@ public final class BootstrapCommand {
             for (String sample : malformedSamples) {
                 b.append("  malformed: ").append(sample).append(String.format("%n"));
             }
-            b.append(String.format("  savepoint: %s (max parallelism %d, uids %s, %s, %s)%n",
-                    savepoint, maxParallelism, Uids.REPLAY_FILTER, Uids.ACCOUNT_SHARING, Uids.INVOICE_SCORER));
+            b.append(String.format("  savepoint: %s (max parallelism %d, uids %s, %s)%n",
+                    savepoint, maxParallelism, Uids.INVOICE_SCORER, Uids.ACCOUNT_SHARING));
             b.append(String.format("  start the job with --execution.savepoint.path %s%n", savepoint));
             return b.toString();
         }
@@ -162,8 +162,8 @@ public final class BootstrapCommand {
                         .uid("bootstrap-parse")
                         .name("Count malformed lines");
         DataStream<Invoice> firstDeliveries =
-                invoices.keyBy(ReplayFilter::key, Types.STRING)
-                        .process(new ReplayFilter(config.millis(SieveOptions.REPLAY_RETENTION)))
+                invoices.keyBy(BootstrapCommand::deliveryKey, Types.STRING)
+                        .process(new FirstDelivery())
                         .returns(Types.POJO(Invoice.class))
                         .uid("bootstrap-dedupe")
                         .name("Drop re-deliveries")
@@ -172,23 +172,18 @@ public final class BootstrapCommand {
                         .uid("bootstrap-count")
                         .name("Count distinct invoices");
 
-        StateBootstrapTransformation<Invoice> replayFilter =
-                OperatorTransformation.bootstrapWith(firstDeliveries)
-                        .keyBy(ReplayFilter::key, Types.STRING)
-                        .transform(new ReplayFilterBootstrap(config.millis(SieveOptions.REPLAY_RETENTION)));
-        StateBootstrapTransformation<Invoice> accountSharing =
-                OperatorTransformation.bootstrapWith(firstDeliveries)
-                        .keyBy(AccountSharing::key, Types.STRING)
-                        .transform(new AccountSharingBootstrap(config.millis(SieveOptions.BANK_RETENTION), outOfOrderness));
         StateBootstrapTransformation<Invoice> scorer =
                 OperatorTransformation.bootstrapWith(firstDeliveries)
                         .keyBy(InvoiceScorer::key, Types.STRING)
                         .transform(new InvoiceScorerBootstrap(settings, outOfOrderness));
+        StateBootstrapTransformation<Invoice> accountSharing =
+                OperatorTransformation.bootstrapWith(firstDeliveries)
+                        .keyBy(AccountSharingBootstrap::key, Types.STRING)
+                        .transform(new AccountSharingBootstrap(settings.bankRetentionMillis, outOfOrderness));
 
         SavepointWriter.newSavepoint(env, stateBackend(backendName), maxParallelism)
-                .withOperator(OperatorIdentifier.forUid(Uids.REPLAY_FILTER), replayFilter)
-                .withOperator(OperatorIdentifier.forUid(Uids.ACCOUNT_SHARING), accountSharing)
                 .withOperator(OperatorIdentifier.forUid(Uids.INVOICE_SCORER), scorer)
+                .withOperator(OperatorIdentifier.forUid(Uids.ACCOUNT_SHARING), accountSharing)
                 .write(out.toUri().toString());
         JobExecutionResult result = env.execute("invoice-sieve bootstrap");
 
@@ -241,6 +236,30 @@ public final class BootstrapCommand {
             malformed.add(1);
             if (sampled++ < MAX_SAMPLES) {
                 samples.add(record.deadLetter.origin + ": " + record.deadLetter.reason);
+            }
+        }
+    }
+
+    /** What the scorer's replay suppression compares: the invoice id within its (tenant, vendor). */
+    static String deliveryKey(Invoice invoice) {
+        return InvoiceScorer.key(invoice) + '\u001f' + invoice.invoiceId;
+    }
+
+    /** Passes the earliest delivery of each invoice (BATCH mode: sorted by key, then event time). */
+    static final class FirstDelivery extends KeyedProcessFunction<String, Invoice, Invoice> {
+        private static final long serialVersionUID = 1L;
+        private transient ValueState<Boolean> seen;
+
+        @Override
+        public void open(OpenContext openContext) {
+            seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", Types.BOOLEAN));
+        }
+
+        @Override
+        public void processElement(Invoice invoice, Context ctx, Collector<Invoice> out) throws Exception {
+            if (seen.value() == null) {
+                seen.update(true);
+                out.collect(invoice);
             }
         }
     }

@@ -40,8 +40,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * {@code inspect --savepoint <dir>}: reads the keyed state of {@code replay-filter},
- * {@code account-sharing} and {@code invoice-scorer} from a savepoint with the State Processor API
+ * {@code inspect --savepoint <dir>}: reads the keyed state of {@code invoice-scorer} and
+ * {@code account-sharing} from a savepoint with the State Processor API
  * and prints per-state counts and approximate sizes (each key and value serialized with the job's
  * own serializers; the backend's per-entry overhead is not included).
  */
@@ -56,7 +56,7 @@ public final class InspectCommand {
 
         public String uid;
         public long keys;
-        /** replay-filter: (tenant, invoice_id) remembered. */
+        /** invoice-scorer: invoice ids remembered against re-deliveries. */
         public long replayIds;
         /** account-sharing: (tenant, account) keys with vendors; invoice-scorer: vendors with accounts. */
         public long accountKeys;
@@ -73,7 +73,7 @@ public final class InspectCommand {
         public long amountSamples;
         public long amountHistories;
         public long eventTimers;
-        public long bytesFirstSeen;
+        public long bytesInvoiceIds;
         public long bytesAccountVendors;
         public long bytesDuplicateIndex;
         public long bytesAmountHistory;
@@ -89,7 +89,7 @@ public final class InspectCommand {
         }
 
         public long bytes() {
-            return bytesFirstSeen + bytesAccountVendors + bytesDuplicateIndex + bytesAmountHistory
+            return bytesInvoiceIds + bytesAccountVendors + bytesDuplicateIndex + bytesAmountHistory
                     + bytesVendorAccounts + bytesCleanupTimer;
         }
 
@@ -106,7 +106,7 @@ public final class InspectCommand {
             s.amountSamples = amountSamples + o.amountSamples;
             s.amountHistories = amountHistories + o.amountHistories;
             s.eventTimers = eventTimers + o.eventTimers;
-            s.bytesFirstSeen = bytesFirstSeen + o.bytesFirstSeen;
+            s.bytesInvoiceIds = bytesInvoiceIds + o.bytesInvoiceIds;
             s.bytesAccountVendors = bytesAccountVendors + o.bytesAccountVendors;
             s.bytesDuplicateIndex = bytesDuplicateIndex + o.bytesDuplicateIndex;
             s.bytesAmountHistory = bytesAmountHistory + o.bytesAmountHistory;
@@ -151,15 +151,14 @@ public final class InspectCommand {
 
         TypeInformation<StateStats> type = Types.POJO(StateStats.class);
         DataStream<StateStats> all =
-                reader.readKeyedState(OperatorIdentifier.forUid(Uids.REPLAY_FILTER), new ReplayFilterStats(), Types.STRING, type)
-                        .union(
-                                reader.readKeyedState(OperatorIdentifier.forUid(Uids.ACCOUNT_SHARING), new AccountSharingStats(), Types.STRING, type),
-                                reader.readKeyedState(OperatorIdentifier.forUid(Uids.INVOICE_SCORER), new ScorerStats(), Types.STRING, type));
+                reader.readKeyedState(OperatorIdentifier.forUid(Uids.INVOICE_SCORER), new ScorerStats(), Types.STRING, type)
+                        .union(reader.readKeyedState(
+                                OperatorIdentifier.forUid(Uids.ACCOUNT_SHARING), new AccountSharingStats(), Types.STRING, type));
         // totals travel back as accumulators: no result stream to collect from a finished job
         all.process(new Totals()).returns(type).name("Sum per state").sinkTo(new DiscardingSink<>());
         JobExecutionResult result = env.execute("invoice-sieve inspect");
         Map<String, StateStats> totals = new TreeMap<>();
-        for (String uid : new String[] {Uids.REPLAY_FILTER, Uids.ACCOUNT_SHARING, Uids.INVOICE_SCORER}) {
+        for (String uid : new String[] {Uids.INVOICE_SCORER, Uids.ACCOUNT_SHARING}) {
             StateStats s = result.getAccumulatorResult(Totals.PREFIX + uid);
             totals.put(uid, s == null ? StateStats.of(uid) : s);
         }
@@ -175,7 +174,7 @@ public final class InspectCommand {
         @Override
         public void open(OpenContext openContext) {
             sums = new HashMap<>();
-            for (String uid : new String[] {Uids.REPLAY_FILTER, Uids.ACCOUNT_SHARING, Uids.INVOICE_SCORER}) {
+            for (String uid : new String[] {Uids.INVOICE_SCORER, Uids.ACCOUNT_SHARING}) {
                 StatsAccumulator acc = new StatsAccumulator(uid);
                 sums.put(uid, acc);
                 getRuntimeContext().addAccumulator(PREFIX + uid, acc);
@@ -230,11 +229,9 @@ public final class InspectCommand {
     static String format(String savepoint, Map<String, StateStats> totals) {
         StringBuilder b = new StringBuilder();
         b.append("savepoint ").append(savepoint).append(String.format("%n"));
-        StateStats replay = totals.get(Uids.REPLAY_FILTER);
         StateStats sharing = totals.get(Uids.ACCOUNT_SHARING);
         StateStats scorer = totals.get(Uids.INVOICE_SCORER);
-        line(b, Uids.REPLAY_FILTER, "first-seen", replay.replayIds + " replay ids", replay.bytesFirstSeen);
-        line(b, Uids.REPLAY_FILTER, "(timers)", replay.eventTimers + " event-time timers", 0);
+        line(b, Uids.INVOICE_SCORER, "invoice-ids", scorer.replayIds + " replay ids", scorer.bytesInvoiceIds);
         line(b, Uids.ACCOUNT_SHARING, "account-vendors",
                 sharing.accountKeys + " accounts, " + sharing.accountEntries + " account-vendor pairs", sharing.bytesAccountVendors);
         line(b, Uids.ACCOUNT_SHARING, "cleanup-timer", sharing.eventTimers + " event-time timers", sharing.bytesCleanupTimer);
@@ -247,8 +244,8 @@ public final class InspectCommand {
                 scorer.accountEntries + " vendor accounts of " + scorer.accountKeys + " vendors", scorer.bytesVendorAccounts);
         line(b, Uids.INVOICE_SCORER, "cleanup-timer", scorer.eventTimers + " event-time timers", scorer.bytesCleanupTimer);
         b.append(String.format(Locale.ROOT, "vendors %d, accounts %d, invoices indexed %d, replay ids %d, amount samples %d, about %d bytes%n",
-                scorer.vendors, sharing.accountKeys, scorer.indexedInvoices, replay.replayIds, scorer.amountSamples,
-                replay.bytes() + sharing.bytes() + scorer.bytes()));
+                scorer.vendors, sharing.accountKeys, scorer.indexedInvoices, scorer.replayIds, scorer.amountSamples,
+                sharing.bytes() + scorer.bytes()));
         return b.toString();
     }
 
@@ -264,31 +261,6 @@ public final class InspectCommand {
             out.clear();
             serializer.serialize(value, out);
             return out.length();
-        }
-    }
-
-    static final class ReplayFilterStats extends KeyedStateReaderFunction<String, StateStats> {
-        private static final long serialVersionUID = 1L;
-        private transient ValueState<Long> firstSeen;
-        private transient Sizer sizer;
-
-        @Override
-        public void open(Configuration parameters) {
-            firstSeen = getRuntimeContext().getState(Descriptors.replayFirstSeen());
-            sizer = new Sizer();
-        }
-
-        @Override
-        public void readKey(String key, Context ctx, Collector<StateStats> out) throws Exception {
-            StateStats s = StateStats.of(Uids.REPLAY_FILTER);
-            s.keys = 1;
-            s.eventTimers = ctx.registeredEventTimeTimers().size();
-            Long seen = firstSeen.value();
-            if (seen != null) {
-                s.replayIds = 1;
-                s.bytesFirstSeen = sizer.size(getRuntimeContext().createSerializer(Types.STRING), key) + Long.BYTES;
-            }
-            out.collect(s);
         }
     }
 
@@ -330,6 +302,7 @@ public final class InspectCommand {
 
     static final class ScorerStats extends KeyedStateReaderFunction<String, StateStats> {
         private static final long serialVersionUID = 1L;
+        private transient MapState<String, Long> invoiceIds;
         private transient MapState<String, SeenInvoice[]> duplicateIndex;
         private transient MapState<String, AmountHistory> amountHistory;
         private transient ValueState<AccountHistory[]> vendorAccounts;
@@ -342,6 +315,7 @@ public final class InspectCommand {
 
         @Override
         public void open(Configuration parameters) {
+            invoiceIds = getRuntimeContext().getMapState(Descriptors.invoiceIds());
             duplicateIndex = getRuntimeContext().getMapState(Descriptors.duplicateIndex());
             amountHistory = getRuntimeContext().getMapState(Descriptors.amountHistory());
             vendorAccounts = getRuntimeContext().getState(Descriptors.vendorAccounts());
@@ -360,16 +334,20 @@ public final class InspectCommand {
             s.vendors = 1;
             s.eventTimers = ctx.registeredEventTimeTimers().size();
             long keyBytes = sizer.size(strings, key);
-            Set<String> invoiceIds = new HashSet<>();
+            for (String id : invoiceIds.keys()) {
+                s.replayIds++;
+                s.bytesInvoiceIds += keyBytes + sizer.size(strings, id) + Long.BYTES;
+            }
+            Set<String> indexed = new HashSet<>();
             for (Map.Entry<String, SeenInvoice[]> bucket : duplicateIndex.entries()) {
                 s.indexBuckets++;
                 s.indexEntries += bucket.getValue().length;
                 for (SeenInvoice inv : bucket.getValue()) {
-                    invoiceIds.add(inv.invoiceId);
+                    indexed.add(inv.invoiceId);
                 }
                 s.bytesDuplicateIndex += keyBytes + sizer.size(strings, bucket.getKey()) + sizer.size(seen, bucket.getValue());
             }
-            s.indexedInvoices = invoiceIds.size();
+            s.indexedInvoices = indexed.size();
             for (Map.Entry<String, AmountHistory> history : amountHistory.entries()) {
                 s.amountHistories++;
                 s.amountSamples += history.getValue().size;

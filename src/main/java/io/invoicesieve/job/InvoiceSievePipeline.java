@@ -5,7 +5,6 @@ import io.invoicesieve.config.SieveOptions;
 import io.invoicesieve.detect.DetectorSettings;
 import io.invoicesieve.functions.AccountSharing;
 import io.invoicesieve.functions.InvoiceScorer;
-import io.invoicesieve.functions.ReplayFilter;
 import io.invoicesieve.functions.RouteDeadLetters;
 import io.invoicesieve.model.DeadLetter;
 import io.invoicesieve.model.Decision;
@@ -31,9 +30,15 @@ import java.util.List;
  * mode (files), production (Kafka, PostgreSQL, OpenSearch) and tests run the very same operators:
  *
  * <pre>
- * source (parse) -> route dead letters -> keyBy(tenant, invoice_id) replay filter
- *   -> keyBy(tenant, account) account sharing -> keyBy(tenant, vendor) scorer -> decision sinks
+ * source (parse) -> route dead letters -> keyBy(tenant, vendor) scorer (replays, duplicates,
+ *   amounts, bank changes) -> keyBy(tenant, account) shared accounts, final decision -> decision sinks
  *                 \-> dead-letter sinks
+ * </pre>
+ *
+ * <p>The vendor-keyed scorer is the first keyed stage on purpose: each vendor's invoices reach it in
+ * the order of their source split, so the resubmission of a pair is the one delivered second.
+ *
+ * <pre>
  * </pre>
  */
 public final class InvoiceSievePipeline {
@@ -156,28 +161,19 @@ public final class InvoiceSievePipeline {
                         .name("Route dead letters");
         DataStream<DeadLetter> deadLetters = invoices.getSideOutput(Tags.DEAD_LETTERS);
 
-        DataStream<Invoice> firstDeliveries =
-                invoices.keyBy(ReplayFilter::key, Types.STRING)
-                        .process(new ReplayFilter(config.millis(SieveOptions.REPLAY_RETENTION)))
-                        .returns(Types.POJO(Invoice.class))
-                        .uid(Uids.REPLAY_FILTER)
-                        .name("Suppress replays");
-
-        DataStream<Invoice> withAccountSharing =
-                firstDeliveries
-                        .keyBy(AccountSharing::key, Types.STRING)
-                        .process(new AccountSharing(config.millis(SieveOptions.BANK_RETENTION)))
-                        .returns(Types.POJO(Invoice.class))
-                        .uid(Uids.ACCOUNT_SHARING)
-                        .name("Account sharing");
-
-        DataStream<Decision> decisions =
-                withAccountSharing
-                        .keyBy(InvoiceScorer::key, Types.STRING)
+        DataStream<Decision> scored =
+                invoices.keyBy(InvoiceScorer::key, Types.STRING)
                         .process(new InvoiceScorer(settings))
                         .returns(Types.POJO(Decision.class))
                         .uid(Uids.INVOICE_SCORER)
                         .name("Score invoices");
+
+        DataStream<Decision> decisions =
+                scored.keyBy(AccountSharing::key, Types.STRING)
+                        .process(new AccountSharing(settings.bankRetentionMillis, settings.thresholds))
+                        .returns(Types.POJO(Decision.class))
+                        .uid(Uids.ACCOUNT_SHARING)
+                        .name("Shared accounts");
 
         DataStream<Decision> flagged = null;
         for (DecisionSink s : decisionSinks) {

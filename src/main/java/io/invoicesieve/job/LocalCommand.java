@@ -3,6 +3,7 @@ package io.invoicesieve.job;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.DeadLetter;
 import io.invoicesieve.model.Decision;
+import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.serde.DecisionJson;
 import io.invoicesieve.sinks.JsonLinesFileSink;
 import io.invoicesieve.sources.InvoiceLineFormat;
@@ -60,19 +61,27 @@ public final class LocalCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--parallelism must be a number, was '" + parallelism + "'");
         }
-        java.nio.file.Path out = Paths.get(output);
-        Files.createDirectories(out);
-        java.nio.file.Path decisionsFile = out.resolve("decisions.jsonl");
-        java.nio.file.Path dlqFile = out.resolve("dlq.jsonl");
+        Summary summary = execute(config, Paths.get(input), Paths.get(output), p);
+        System.out.print(summary.format(p));
+        return 0;
+    }
+
+    /** Runs the job over {@code input} into {@code <output>/decisions.jsonl} and {@code dlq.jsonl}. */
+    public static Summary execute(SieveConfig config, java.nio.file.Path input, java.nio.file.Path output, int parallelism)
+            throws Exception {
+        Files.createDirectories(output);
+        java.nio.file.Path decisionsFile = output.resolve("decisions.jsonl");
+        java.nio.file.Path dlqFile = output.resolve("dlq.jsonl");
 
         Configuration flink = config.flinkConfiguration();
         flink.set(PipelineOptions.GENERIC_TYPES, false);
-        flink.setString(RestartStrategyOptions.RESTART_STRATEGY.key(), flink.getString(RestartStrategyOptions.RESTART_STRATEGY.key(), "none"));
-        flink.set(CoreOptions.DEFAULT_PARALLELISM, p);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, flink);
+        flink.setString(RestartStrategyOptions.RESTART_STRATEGY.key(),
+                flink.getString(RestartStrategyOptions.RESTART_STRATEGY.key(), "none"));
+        flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
 
-        FileSource<io.invoicesieve.model.InboundRecord> source =
-                FileSource.forRecordStreamFormat(new InvoiceLineFormat(), new Path(Paths.get(input).toAbsolutePath().toUri()))
+        FileSource<InboundRecord> source =
+                FileSource.forRecordStreamFormat(new InvoiceLineFormat(), new Path(input.toAbsolutePath().toUri()))
                         .build();
         InvoiceSievePipeline.with(config)
                 .source(source)
@@ -89,12 +98,15 @@ public final class LocalCommand {
         long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         Summary summary = Summary.read(decisionsFile, dlqFile);
-        System.out.print(summary.format(result.getNetRuntime(TimeUnit.MILLISECONDS), wallMillis, p));
-        return 0;
+        summary.jobMillis = result.getNetRuntime(TimeUnit.MILLISECONDS);
+        summary.wallMillis = wallMillis;
+        return summary;
     }
 
     /** Counts read back from the output files. */
-    static final class Summary {
+    public static final class Summary {
+        long jobMillis;
+        long wallMillis;
         final Map<String, Long> byDecision = new TreeMap<>();
         final Map<String, Long> byReason = new TreeMap<>();
         long decisions;
@@ -150,7 +162,11 @@ public final class LocalCommand {
             return s;
         }
 
-        String format(long jobMillis, long wallMillis, int parallelism) {
+        public long decisions() {
+            return decisions;
+        }
+
+        String format(int parallelism) {
             StringBuilder b = new StringBuilder();
             long records = decisions + deadLetters;
             b.append(String.format(Locale.ROOT, "invoice-sieve local run: %d decisions, %d dead letters%n", decisions, deadLetters));

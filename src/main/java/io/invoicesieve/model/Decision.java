@@ -28,7 +28,12 @@ public class Decision {
     public String jobVersion;
     // carried for the analysts' index
     public String description;
+    /** Masked remit account (last four characters), for the analyst. */
     public String remitAccount;
+    /**
+     * The normalized remit account, keying the account-sharing stage; never written to an output.
+     */
+    public String remitAccountKey;
     public String source;
     public boolean late;
 

@@ -33,13 +33,6 @@ public class Invoice {
     public Double extractionConfidence;
     /** Deterministic per (tenant, invoice): the same invoice always traces to the same id. */
     public String traceId;
-    /**
-     * Other vendors of the same tenant that already used this invoice's remit account, set by the
-     * account-sharing stage before scoring; null when none.
-     */
-    public String[] sharedAccountVendors;
-    /** When the first of those other vendors used the account (epoch millis), 0 when none. */
-    public long sharedAccountFirstSeen;
 
     public Invoice() {}
 

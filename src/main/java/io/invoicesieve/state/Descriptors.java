@@ -18,9 +18,9 @@ public final class Descriptors {
 
     private Descriptors() {}
 
-    /** replay-filter: event time at which this (tenant, invoice_id) was first seen. */
-    public static ValueStateDescriptor<Long> replayFirstSeen() {
-        return new ValueStateDescriptor<>("first-seen", Types.LONG);
+    /** invoice-scorer: invoice_id -> event time of its first delivery, to suppress replays. */
+    public static MapStateDescriptor<String, Long> invoiceIds() {
+        return new MapStateDescriptor<>("invoice-ids", Types.STRING, Types.LONG);
     }
 
     /** invoice-scorer: duplicate index, blocking key -> earlier invoices under that key. */
@@ -43,7 +43,7 @@ public final class Descriptors {
         return new ValueStateDescriptor<>("cleanup-timer", Types.LONG);
     }
 
-    /** account-sharing: the vendors that used this (tenant, account). */
+    /** account-sharing: the vendors that used this (tenant, account), with first and last use. */
     public static ValueStateDescriptor<AccountHistory[]> accountVendors() {
         return new ValueStateDescriptor<>("account-vendors", ACCOUNTS);
     }

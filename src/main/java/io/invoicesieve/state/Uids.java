@@ -9,7 +9,6 @@ public final class Uids {
 
     public static final String INVOICE_SOURCE = "invoice-source";
     public static final String ROUTE_DEAD_LETTERS = "route-dead-letters";
-    public static final String REPLAY_FILTER = "replay-filter";
     public static final String ACCOUNT_SHARING = "account-sharing";
     public static final String INVOICE_SCORER = "invoice-scorer";
     public static final String FLAGGED_FILTER = "flagged-filter";

@@ -207,6 +207,25 @@ class InvoiceScorerTest {
     }
 
     @Test
+    void replaysYieldNoSecondDecisionAndAreNeverTheirOwnDuplicate() throws Exception {
+        score(invoice("a-1").number("INV-0042").build());
+        harness.processElement(invoice("a-1").number("INV-0042").build(), Fixtures.BASE.toEpochMilli());
+        harness.processElement(invoice("a-1").number("INV-0042").day(2).build(), Fixtures.BASE.toEpochMilli() + 2 * DAY);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.extractOutputValues().get(0).reasons).isEmpty();
+        // the same id in another tenant is another invoice
+        assertThat(score(invoice("a-1").tenant("globex").build()).reasons).isEmpty();
+    }
+
+    @Test
+    void replayIsRememberedForTheRetentionOnly() throws Exception {
+        score(invoice("a-1").number("INV-0042").build());
+        harness.processWatermark(Fixtures.BASE.toEpochMilli() + 182 * DAY);
+        Decision again = score(invoice("a-1").number("INV-0042").day(183).build());
+        assertThat(again.invoiceId).as("past sieve.replay.retention (180 d) the id is forgotten").isEqualTo("a-1");
+    }
+
+    @Test
     void perTenantThresholdsApply() throws Exception {
         harness.close();
         harness = harness(Fixtures.settings(Map.of("sieve.decision.tenant-thresholds", "strict:0.2:0.4")));

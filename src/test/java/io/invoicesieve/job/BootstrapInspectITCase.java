@@ -78,11 +78,9 @@ class BootstrapInspectITCase {
         assertThat(result.maxParallelism).isEqualTo(InvoiceSievePipeline.DEFAULT_MAX_PARALLELISM);
 
         Map<String, InspectCommand.StateStats> stats = InspectCommand.inspect(savepoint, "hashmap");
-        InspectCommand.StateStats replay = stats.get(Uids.REPLAY_FILTER);
         InspectCommand.StateStats sharing = stats.get(Uids.ACCOUNT_SHARING);
         InspectCommand.StateStats scorer = stats.get(Uids.INVOICE_SCORER);
-        assertThat(replay.replayIds).isEqualTo(15);
-        assertThat(replay.eventTimers).as("one expiry timer per id").isEqualTo(15);
+        assertThat(scorer.replayIds).as("invoice ids remembered against re-deliveries").isEqualTo(15);
         assertThat(sharing.accountKeys).as("(tenant, account) pairs; h-other has no account").isEqualTo(3);
         assertThat(sharing.accountEntries).isEqualTo(3);
         assertThat(sharing.eventTimers).isEqualTo(3);
@@ -92,7 +90,7 @@ class BootstrapInspectITCase {
         assertThat(scorer.amountSamples).isEqualTo(15);
         assertThat(scorer.accountEntries).as("vendor accounts; V-H4 has none").isEqualTo(3);
         assertThat(scorer.eventTimers).as("one cleanup timer per vendor").isEqualTo(4);
-        assertThat(replay.bytes()).isPositive();
+        assertThat(scorer.bytesInvoiceIds).isPositive();
         assertThat(scorer.bytesDuplicateIndex).isGreaterThan(scorer.bytesAmountHistory / 10).isPositive();
         String printed = InspectCommand.format(savepoint, stats);
         assertThat(printed).contains("vendors 4, accounts 3, invoices indexed 15, replay ids 15, amount samples 15");

@@ -143,7 +143,7 @@ class CreateReleaseSavepointITCase {
                 "",
                 "- `sp-dup-1-resubmitted` (same number, amount, date) is DUPLICATE_EXACT, matched_invoice_ids = [sp-dup-1]",
                 "  (invoice-scorer `duplicate-index`)",
-                "- the re-delivery of `sp-dup-1` yields no decision (replay-filter `first-seen`)",
+                "- the re-delivery of `sp-dup-1` yields no decision (invoice-scorer `invoice-ids`)",
                 "- `sp-amt-outlier` (40000.00 EUR at V-3002) is AMOUNT_ANOMALY with history_size "
                         + ReleaseTraffic.AMOUNT_HISTORY + " (invoice-scorer `amount-history`)",
                 "- `sp-bank-known` on the known account has no BANK_CHANGE, `sp-bank-new` on a new one has",

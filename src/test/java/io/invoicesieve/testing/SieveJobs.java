@@ -99,7 +99,15 @@ public final class SieveJobs {
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** Cancels and waits until the job is gone, so that its source no longer scans the test's directory. */
     public static void cancel(JobClient job) throws Exception {
         job.cancel().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job did not end after cancel");
+            }
+            Thread.sleep(20);
+        }
     }
 }
