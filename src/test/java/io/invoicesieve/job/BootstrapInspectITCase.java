@@ -61,6 +61,10 @@ class BootstrapInspectITCase {
             history.add(invoice("h-bank-" + i).vendor("V-H3").number("B-" + (i * 23 + 1))
                     .amount((600 + 20 * i) + ".00").account(KNOWN_ACCOUNT).day(2 + i * 9).build());
         }
+        // 200 days before the rest: past the duplicate lookback (120 d) and the replay retention
+        // (180 d) by the time the vendor's next invoice comes, inside the amount window (365 d)
+        history.add(invoice("h-old").vendor("V-H2").number("A-OLD").amount("1040.00")
+                .account("DE02120300000000202051").day(-200).build());
         history.add(invoice("h-other").tenant("globex").vendor("V-H4").number("G-1").amount("55.00")
                 .account(null).day(7).build());
         history.add(original); // a re-delivery in the export
@@ -71,8 +75,8 @@ class BootstrapInspectITCase {
         String savepoint = tmp.resolve("bootstrap-savepoint").toString();
         BootstrapCommand.Result result =
                 BootstrapCommand.bootstrap(SieveConfig.defaults(), tmp.resolve("export.jsonl").toString(), savepoint, "hashmap", 2);
-        assertThat(result.invoices).isEqualTo(16);
-        assertThat(result.distinctInvoices).isEqualTo(15);
+        assertThat(result.invoices).isEqualTo(17);
+        assertThat(result.distinctInvoices).isEqualTo(16);
         assertThat(result.malformed).as("blank lines are skipped, malformed ones counted").isEqualTo(2);
         assertThat(result.malformedSamples).hasSize(2).allSatisfy(s -> assertThat(s).startsWith("file:line "));
         assertThat(result.maxParallelism).isEqualTo(InvoiceSievePipeline.DEFAULT_MAX_PARALLELISM);
@@ -80,6 +84,8 @@ class BootstrapInspectITCase {
         Map<String, InspectCommand.StateStats> stats = InspectCommand.inspect(savepoint, "hashmap");
         InspectCommand.StateStats sharing = stats.get(Uids.ACCOUNT_SHARING);
         InspectCommand.StateStats scorer = stats.get(Uids.INVOICE_SCORER);
+        // the cleanup timers the job's watermark would have fired were fired during the bootstrap:
+        // h-old is forgotten by the replay ids and the duplicate index, kept in the amount history
         assertThat(scorer.replayIds).as("invoice ids remembered against re-deliveries").isEqualTo(15);
         assertThat(sharing.accountKeys).as("(tenant, account) pairs; h-other has no account").isEqualTo(3);
         assertThat(sharing.accountEntries).isEqualTo(3);
@@ -87,13 +93,13 @@ class BootstrapInspectITCase {
         assertThat(scorer.vendors).isEqualTo(4);
         assertThat(scorer.indexedInvoices).isEqualTo(15);
         assertThat(scorer.indexEntries).as("each invoice under its number and its amount key").isEqualTo(30);
-        assertThat(scorer.amountSamples).isEqualTo(15);
+        assertThat(scorer.amountSamples).isEqualTo(16);
         assertThat(scorer.accountEntries).as("vendor accounts; V-H4 has none").isEqualTo(3);
         assertThat(scorer.eventTimers).as("one cleanup timer per vendor").isEqualTo(4);
         assertThat(scorer.bytesInvoiceIds).isPositive();
         assertThat(scorer.bytesDuplicateIndex).isGreaterThan(scorer.bytesAmountHistory / 10).isPositive();
         String printed = InspectCommand.format(savepoint, stats);
-        assertThat(printed).contains("vendors 4, accounts 3, invoices indexed 15, replay ids 15, amount samples 15");
+        assertThat(printed).contains("vendors 4, accounts 3, invoices indexed 15, replay ids 15, amount samples 16");
 
         // the job starts from the bootstrapped savepoint (RocksDB this time: canonical state restores into either)
         List<Invoice> live = new ArrayList<>();
@@ -118,7 +124,7 @@ class BootstrapInspectITCase {
         Decision first = byId.get("h-orig-resubmitted");
         assertThat(codes(first)).contains(ReasonCode.DUPLICATE_EXACT);
         assertThat(first.matchedInvoiceIds).containsExactly("h-orig");
-        assertThat(reason(byId.get("live-amt-outlier"), ReasonCode.AMOUNT_ANOMALY).evidence.historySize).isEqualTo(9);
+        assertThat(reason(byId.get("live-amt-outlier"), ReasonCode.AMOUNT_ANOMALY).evidence.historySize).isEqualTo(10);
         assertThat(codes(byId.get("live-bank-known"))).doesNotContain(ReasonCode.BANK_CHANGE);
         assertThat(codes(byId.get("live-bank-new"))).contains(ReasonCode.BANK_CHANGE);
     }
