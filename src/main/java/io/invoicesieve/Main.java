@@ -30,6 +30,10 @@ public final class Main {
                     return io.invoicesieve.job.LocalCommand.run(rest);
                 case "generate":
                     return io.invoicesieve.generator.GenerateCommand.run(rest);
+                case "bootstrap":
+                    return io.invoicesieve.job.BootstrapCommand.run(rest);
+                case "inspect":
+                    return io.invoicesieve.job.InspectCommand.run(rest);
                 case "accuracy":
                     return io.invoicesieve.eval.AccuracyCommand.run(rest);
                 case "options":
@@ -57,6 +61,14 @@ public final class Main {
                 "            write labelled synthetic invoices (invoices.jsonl, truth.csv)",
                 "  accuracy  [--data <dir>] [--report <file.md>] [generator flags]",
                 "            generate labelled data, run the job over it, write the accuracy report",
+                "  bootstrap --input <export.jsonl|dir> --output <savepoint-dir> [--state-backend hashmap|rocksdb]",
+                "            [--parallelism N] [--config f.properties] [--<setting> <value>]",
+                "            warm start: write a savepoint with the state the job would have built from historical",
+                "            invoices (malformed lines are counted and skipped); start the job from it with",
+                "            --execution.savepoint.path <savepoint-dir>. Use the job's sieve.* settings and",
+                "            pipeline.max-parallelism (default 128).",
+                "  inspect   --savepoint <dir> [--state-backend hashmap|rocksdb]",
+                "            print per-state counts and approximate sizes of a savepoint's keyed state",
                 "  options   print the configuration table (markdown)",
                 "");
     }

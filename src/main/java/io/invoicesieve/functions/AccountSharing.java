@@ -15,6 +15,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -53,9 +54,14 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     }
 
     public static String key(Decision decision) {
-        return decision.remitAccountKey == null
-                ? decision.tenantId + "\u001f#" + decision.invoiceId
-                : decision.tenantId + '\u001f' + decision.remitAccountKey;
+        return key(decision.tenantId, decision.remitAccountKey, decision.invoiceId);
+    }
+
+    /** The key of an invoice with this normalized account (null: keyed by its own id, no state). */
+    public static String key(String tenantId, String accountKey, String invoiceId) {
+        return accountKey == null
+                ? tenantId + "\u001f#" + invoiceId
+                : tenantId + '\u001f' + accountKey;
     }
 
     @Override
@@ -87,13 +93,7 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
                 }
                 addReason(decision, Reasons.bankShared(decision.remitAccountKey, others, first));
             }
-            vendors.update(Accounts.touch(known, decision.vendorId, time));
-            if (cleanupTimer.value() == null) {
-                long due = EventTimes.ceilDay(EventTimes.saturatedAdd(
-                        Math.max(time, ctx.timerService().currentWatermark()), retentionMillis));
-                ctx.timerService().registerEventTimeTimer(due);
-                cleanupTimer.update(due);
-            }
+            remember(vendors, cleanupTimer, ctx.timerService(), known, decision.vendorId, time, retentionMillis);
         }
         decisions.get(decision.decision).inc();
         for (Reason r : decision.reasons) {
@@ -111,8 +111,31 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     }
 
     @Override
-    public void onTimer(long firedAt, OnTimerContext ctx, Collector<Decision> out) throws Exception {
-        long timestamp = Math.max(firedAt, ctx.timerService().currentWatermark());
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decision> out) throws Exception {
+        expire(vendors, cleanupTimer, ctx.timerService(), timestamp, retentionMillis);
+    }
+
+    /**
+     * Records the vendor's use of the account and makes sure a cleanup timer is pending. Shared
+     * with {@link AccountSharingBootstrap} so that a warm-started savepoint holds the same state.
+     */
+    static void remember(
+            ValueState<AccountHistory[]> vendors, ValueState<Long> cleanupTimer, TimerService timers,
+            AccountHistory[] known, String vendorId, long time, long retentionMillis) throws Exception {
+        vendors.update(Accounts.touch(known, vendorId, time));
+        if (cleanupTimer.value() == null) {
+            long due = EventTimes.ceilDay(EventTimes.saturatedAdd(Math.max(time, timers.currentWatermark()), retentionMillis));
+            timers.registerEventTimeTimer(due);
+            cleanupTimer.update(due);
+        }
+    }
+
+    /** The cleanup timer at {@code timestamp}: evicts vendors unused for the retention and re-arms. */
+    static void expire(
+            ValueState<AccountHistory[]> vendors, ValueState<Long> cleanupTimer, TimerService timers,
+            long firedAt, long retentionMillis) throws Exception {
+        // purge up to the watermark; at the end of a bounded input everything goes at once
+        long timestamp = Math.max(firedAt, timers.currentWatermark());
         AccountHistory[] kept = timestamp == Long.MAX_VALUE ? null : Accounts.evict(vendors.value(), timestamp - retentionMillis);
         if (kept == null) {
             vendors.clear();
@@ -121,7 +144,7 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
         }
         vendors.update(kept);
         long next = Math.max(EventTimes.ceilDay(Accounts.minLastSeen(kept) + retentionMillis), timestamp + EventTimes.DAY);
-        ctx.timerService().registerEventTimeTimer(next);
+        timers.registerEventTimeTimer(next);
         cleanupTimer.update(next);
     }
 }

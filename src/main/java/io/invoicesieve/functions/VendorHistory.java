@@ -116,6 +116,11 @@ public final class VendorHistory {
         }
     }
 
+    /** The event time of the pending cleanup timer, or null when none is pending. */
+    public Long pendingCleanup() throws Exception {
+        return cleanupTimer.value();
+    }
+
     /** Makes sure a cleanup timer is pending no later than this invoice's earliest expiry. */
     public void scheduleCleanup(TimerService timers, long time) throws Exception {
         long watermark = timers.currentWatermark();

@@ -86,6 +86,14 @@ public final class InvoiceSievePipeline {
         }
     }
 
+    /**
+     * The number of key groups of every keyed operator. Part of the savepoint format: a savepoint
+     * restores only into a job with the same max parallelism, and the bootstrap writes savepoints
+     * with it. Set by Flink's {@code pipeline.max-parallelism}; the builder applies this default when
+     * it is not set, so it is never derived from the parallelism. Never change it for a running job.
+     */
+    public static final int DEFAULT_MAX_PARALLELISM = 128;
+
     private final SieveConfig config;
     private Source<InboundRecord, ?, ?> source;
     private final List<DecisionSink> decisionSinks = new ArrayList<>();
@@ -137,6 +145,9 @@ public final class InvoiceSievePipeline {
             throw new IllegalStateException("no source");
         }
         DetectorSettings settings = new DetectorSettings(config, JobVersion.get());
+        if (env.getMaxParallelism() <= 0) {
+            env.setMaxParallelism(DEFAULT_MAX_PARALLELISM);
+        }
 
         DataStream<InboundRecord> inbound =
                 env.fromSource(source, watermarks(config), "invoices")

@@ -2,7 +2,8 @@ package io.invoicesieve.state;
 
 /**
  * Operator, source and sink uids. Savepoints map state to operators by these strings: once a
- * version is released, a uid is never renamed or reused (jobs/invoice-sieve/README.md has the table).
+ * version is released, a uid is never renamed or reused (jobs/invoice-sieve/STATE.md has the table
+ * and the rules for changing state).
  */
 public final class Uids {
 
