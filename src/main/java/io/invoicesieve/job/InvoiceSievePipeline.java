@@ -13,6 +13,7 @@ import io.invoicesieve.model.Invoice;
 import io.invoicesieve.state.Tags;
 import io.invoicesieve.state.Uids;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -144,6 +145,10 @@ public final class InvoiceSievePipeline {
         if (source == null) {
             throw new IllegalStateException("no source");
         }
+        // Object reuse: chained operators hand records over without a copy. Safe here because no
+        // operator keeps a reference to its input after processing it, and the only mutation (the
+        // shared-accounts stage adding a reason) happens before the decision is emitted.
+        env.getConfig().enableObjectReuse();
         DetectorSettings settings = new DetectorSettings(config, JobVersion.get());
         if (env.getMaxParallelism() <= 0) {
             env.setMaxParallelism(DEFAULT_MAX_PARALLELISM);
@@ -156,7 +161,7 @@ public final class InvoiceSievePipeline {
 
         SingleOutputStreamOperator<Invoice> invoices =
                 inbound.process(new RouteDeadLetters())
-                        .returns(Types.POJO(Invoice.class))
+                        .returns(TypeInformation.of(Invoice.class))
                         .uid(Uids.ROUTE_DEAD_LETTERS)
                         .name("Route dead letters");
         DataStream<DeadLetter> deadLetters = invoices.getSideOutput(Tags.DEAD_LETTERS);
@@ -164,14 +169,14 @@ public final class InvoiceSievePipeline {
         DataStream<Decision> scored =
                 invoices.keyBy(InvoiceScorer::key, Types.STRING)
                         .process(new InvoiceScorer(settings))
-                        .returns(Types.POJO(Decision.class))
+                        .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.INVOICE_SCORER)
                         .name("Score invoices");
 
         DataStream<Decision> decisions =
                 scored.keyBy(AccountSharing::key, Types.STRING)
                         .process(new AccountSharing(settings.bankRetentionMillis, settings.thresholds))
-                        .returns(Types.POJO(Decision.class))
+                        .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.ACCOUNT_SHARING)
                         .name("Shared accounts");
 
