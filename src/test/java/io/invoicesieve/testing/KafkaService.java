@@ -1,0 +1,173 @@
+package io.invoicesieve.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.server.MetaProperties;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * A single-node KRaft Kafka broker (combined broker and controller) inside the test JVM, on free
+ * 127.0.0.1 ports, with its log under target/services/kafka-&lt;jvm pid&gt;/. Started at most once per
+ * test JVM and shut down when the JUnit run ends. Transactions work (exactly-once sinks).
+ *
+ * <p>Use it through its extension; it is injected into parameters of type {@code KafkaService}:
+ *
+ * <pre>{@code
+ * @ExtendWith(KafkaService.Extension.class)
+ * class InvoiceSourceITCase {
+ *     @Test
+ *     void readsInvoices(KafkaService kafka) {
+ *         kafka.createTopic("invoices", 2);
+ *         ... kafka.bootstrapServers() ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Why in-process: the broker is {@code kafka_2.13} of exactly the kafka-clients version that
+ * flink-connector-kafka brings ({@code kafka.broker.version} in the pom), so the connector's client
+ * is unchanged at test runtime and the enforcer's dependencyConvergence passes without exclusions.
+ * It starts in about 2 s, and dies with the JVM, so it needs no shutdown hook. StorageTool and
+ * KafkaRaftServer are internal APIs: bump {@code kafka.broker.version} only together with the
+ * connector's kafka-clients, and re-check this class then.
+ */
+public final class KafkaService implements CloseableResource, AutoCloseable {
+
+    /** Starts the broker once per test JVM; see the class comment. */
+    public static final class Extension extends SharedServiceExtension<KafkaService> {
+        public Extension() {
+            super(KafkaService.class, KafkaService::start);
+        }
+    }
+
+    private final KafkaRaftServer server;
+    private final Path dir;
+    private final String bootstrapServers;
+
+    private KafkaService(KafkaRaftServer server, Path dir, String bootstrapServers) {
+        this.server = server;
+        this.dir = dir;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Formats a fresh log directory and starts a broker on it; prefer the {@link Extension}. */
+    public static KafkaService start() {
+        long begin = System.nanoTime();
+        Path dir = ServiceSupport.newInstanceDir("kafka");
+        Path logDir = dir.resolve("log");
+        ServiceSupport.deleteRecursively(logDir);
+        int brokerPort = ServiceSupport.freePort();
+        int controllerPort = ServiceSupport.freePort();
+        String bootstrap = ServiceSupport.LOOPBACK + ":" + brokerPort;
+
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@" + ServiceSupport.LOOPBACK + ":" + controllerPort);
+        props.put("listeners", "PLAINTEXT://" + bootstrap + ",CONTROLLER://" + ServiceSupport.LOOPBACK + ":" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + bootstrap);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        // One node: internal topics with replication factor 1, or consumers silently get nothing.
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // Flink's exactly-once KafkaSink defaults transaction.timeout.ms to 1 h; the broker's default
+        // ceiling is 15 min, which would fail every exactly-once job at InitProducerId.
+        props.put("transaction.max.timeout.ms", "3600000");
+        props.put("num.partitions", "1");
+        // Modest: 2 cores shared with other builds; the cleaner would allocate 128 MB by default.
+        props.put("num.network.threads", "2");
+        props.put("num.io.threads", "2");
+        props.put("background.threads", "2");
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
+        format(logDir, config);
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, Option.apply("kafka-it"));
+        server.startup();
+        KafkaService kafka = new KafkaService(server, dir, bootstrap);
+        kafka.awaitBroker(Duration.ofSeconds(60));
+        System.out.printf("KafkaService: %s started in %d ms%n", bootstrap, ServiceSupport.millisSince(begin));
+        return kafka;
+    }
+
+    /** What {@code kafka-storage.sh format} does, without StorageTool.main's System.exit. */
+    private static void format(Path logDir, KafkaConfig config) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = StorageTool.formatCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                CollectionConverters.asScala(List.of(logDir.toString())).toList(),
+                new MetaProperties(Uuid.randomUuid().toString(), config.nodeId()),
+                MetadataVersion.latest(),
+                false);
+        if (status != 0) {
+            throw new IllegalStateException("Kafka storage format failed: " + out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void awaitBroker(Duration timeout) {
+        try (Admin admin = admin()) {
+            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            close();
+            throw new IllegalStateException("Kafka broker did not come up at " + bootstrapServers, e);
+        }
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** An admin client on this broker; the caller closes it. */
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Creates a topic with replication factor 1 and waits until the broker has created it. */
+    public void createTopic(String name, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not create topic " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        ServiceSupport.deleteRecursively(dir);
+    }
+}
