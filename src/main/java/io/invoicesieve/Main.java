@@ -28,6 +28,10 @@ public final class Main {
             switch (args[0]) {
                 case "local":
                     return io.invoicesieve.job.LocalCommand.run(rest);
+                case "run":
+                    return io.invoicesieve.job.ClusterCommand.run(rest);
+                case "init":
+                    return io.invoicesieve.job.InitCommand.run(rest);
                 case "generate":
                     return 2; // GENERATOR_PENDING
                 case "options":
@@ -53,6 +57,10 @@ public final class Main {
                 "            run the job in an embedded MiniCluster: decisions.jsonl and dlq.jsonl in <dir>",
                 "  generate  --out <dir> [--invoices N] [--tenants N] [--vendors N] [--days N] [--seed N]",
                 "            write labelled synthetic invoices (invoices.jsonl, truth.csv)",
+                "  run       [--config f.properties] [--<setting> <value>]",
+                "            the production job: Kafka in; Kafka, PostgreSQL and OpenSearch out (CONNECTORS.md)",
+                "  init      [--config f.properties] [--<setting> <value>]",
+                "            create Kafka topics, apply PostgreSQL schema versions, put the OpenSearch template; idempotent",
                 "  options   print the configuration table (markdown)",
                 "");
     }

@@ -14,7 +14,9 @@ import io.invoicesieve.model.Invoice;
 import io.invoicesieve.state.Tags;
 import io.invoicesieve.state.Uids;
 
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -85,6 +87,7 @@ public final class InvoiceSievePipeline {
     private Source<InboundRecord, ?, ?> source;
     private final List<DecisionSink> decisionSinks = new ArrayList<>();
     private final List<DeadLetterSink> deadLetterSinks = new ArrayList<>();
+    private MapFunction<Invoice, Invoice> testHook;
 
     private InvoiceSievePipeline(SieveConfig config) {
         this.config = config;
@@ -119,6 +122,16 @@ public final class InvoiceSievePipeline {
         return this;
     }
 
+    /**
+     * Tests only: a map inserted after dead-letter routing (e.g. one that fails after a checkpoint, to
+     * prove recovery). Production never sets it, so the released topology has no such operator.
+     */
+    @VisibleForTesting
+    public InvoiceSievePipeline testHook(MapFunction<Invoice, Invoice> hook) {
+        this.testHook = hook;
+        return this;
+    }
+
     public static WatermarkStrategy<InboundRecord> watermarks(SieveConfig config) {
         return WatermarkStrategy.<InboundRecord>forBoundedOutOfOrderness(
                         config.get(SieveOptions.WATERMARK_OUT_OF_ORDERNESS))
@@ -145,8 +158,13 @@ public final class InvoiceSievePipeline {
                         .name("Route dead letters");
         DataStream<DeadLetter> deadLetters = invoices.getSideOutput(Tags.DEAD_LETTERS);
 
+        DataStream<Invoice> valid = invoices;
+        if (testHook != null) {
+            valid = invoices.map(testHook).returns(Types.POJO(Invoice.class)).uid("test-hook").name("Test hook");
+        }
+
         DataStream<Invoice> firstDeliveries =
-                invoices.keyBy(ReplayFilter::key, Types.STRING)
+                valid.keyBy(ReplayFilter::key, Types.STRING)
                         .process(new ReplayFilter(config.millis(SieveOptions.REPLAY_RETENTION)))
                         .returns(Types.POJO(Invoice.class))
                         .uid(Uids.REPLAY_FILTER)
