@@ -132,11 +132,17 @@ public final class InvoiceSievePipeline {
         return this;
     }
 
+    /**
+     * Event time from the invoice. A dead letter gets Long.MIN_VALUE, never the source's own record
+     * timestamp: on Kafka that is the produce time, which for a backfill lies months after the
+     * invoices' event times and would push the watermark past them (firing every replay-filter
+     * timer early, so that later re-deliveries were scored again).
+     */
     public static WatermarkStrategy<InboundRecord> watermarks(SieveConfig config) {
         return WatermarkStrategy.<InboundRecord>forBoundedOutOfOrderness(
                         config.get(SieveOptions.WATERMARK_OUT_OF_ORDERNESS))
                 .withTimestampAssigner(
-                        (record, previous) -> record.invoice != null ? record.invoice.eventTimeMillis() : previous)
+                        (record, sourceTimestamp) -> record.invoice != null ? record.invoice.eventTimeMillis() : Long.MIN_VALUE)
                 .withIdleness(config.get(SieveOptions.WATERMARK_IDLENESS));
     }
 
