@@ -183,6 +183,17 @@ public final class ConnectorOptions {
                     .defaultValue(false)
                     .withDescription("Trust any TLS certificate (test clusters only).");
 
+    public static final ConfigOption<Boolean> OPENSEARCH_DELETE_ON_PASS =
+            ConfigOptions.key("sieve.opensearch.delete-on-pass")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Send PASS decisions to the OpenSearch sink as deletes of their document id. A decision "
+                                    + "can change when a restart or replay scores an invoice again in a different "
+                                    + "arrival order; without the delete, an invoice flagged first and passed later "
+                                    + "would stay in the analysts' index. Costs one bulk delete per PASS decision. "
+                                    + "false: only REVIEW and HOLD reach the sink (the index may keep stale flags).");
+
     public static final ConfigOption<Integer> OPENSEARCH_BULK_MAX_ACTIONS =
             ConfigOptions.key("sieve.opensearch.bulk.max-actions")
                     .intType()

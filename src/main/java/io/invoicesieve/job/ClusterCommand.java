@@ -1,5 +1,6 @@
 package io.invoicesieve.job;
 
+import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.sinks.KafkaSinks;
@@ -55,8 +56,9 @@ public final class ClusterCommand {
                 .decisionSink(Uids.DECISIONS_KAFKA_SINK, "Decisions to Kafka", KafkaSinks.decisions(config, checkpointing))
                 .decisionSink(Uids.DECISIONS_JDBC_SINK, "Decisions to PostgreSQL", PostgresDecisionSink.create(config))
                 .decisionSink(new InvoiceSievePipeline.DecisionSink(
-                        Uids.DECISIONS_OPENSEARCH_SINK, "REVIEW and HOLD to OpenSearch",
-                        OpenSearchDecisionSink.create(config), true, null))
+                        Uids.DECISIONS_OPENSEARCH_SINK, "Flagged decisions to OpenSearch",
+                        OpenSearchDecisionSink.create(config),
+                        !config.get(ConnectorOptions.OPENSEARCH_DELETE_ON_PASS), null))
                 .deadLetterSink(Uids.DEAD_LETTER_KAFKA_SINK, "Dead letters to Kafka", KafkaSinks.deadLetters(config, checkpointing));
     }
 }

@@ -17,6 +17,7 @@ import org.apache.flink.connector.opensearch.sink.Opensearch2SinkBuilder;
 import org.apache.flink.connector.opensearch.sink.OpensearchEmitter;
 import org.apache.flink.connector.opensearch.sink.RequestIndexer;
 import org.apache.http.HttpHost;
+import org.opensearch.action.delete.DeleteRequest;
 import org.opensearch.action.index.IndexRequest;
 import org.opensearch.common.xcontent.XContentType;
 
@@ -26,8 +27,8 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 
 /**
- * REVIEW and HOLD decisions into the analysts' OpenSearch index (the pipeline feeds this sink the
- * flagged decisions only). Each decision is an index request with the deterministic id
+ * REVIEW and HOLD decisions into the analysts' OpenSearch index (PASS decisions, when the pipeline
+ * feeds them, delete their id: see {@link ConnectorOptions#OPENSEARCH_DELETE_ON_PASS}). Each decision is an index request with the deterministic id
  * {@code tenant_id:invoice_id}, so writing it again (restart, replay, catching up after an outage)
  * replaces the same document. Bulks are flushed by count, size, interval and on every checkpoint
  * (at-least-once); rejected bulks are retried with backoff; any other failure, an unreachable node
@@ -79,7 +80,12 @@ public final class OpenSearchDecisionSink {
         return d.tenantId + ":" + d.invoiceId;
     }
 
-    /** Emits one index request per decision. */
+    /**
+     * REVIEW and HOLD: an index request (create or replace) with the deterministic id. PASS (which
+     * reaches the sink only with sieve.opensearch.delete-on-pass): a delete of that id, so that an
+     * invoice flagged by an earlier scoring and passed by a later one leaves the index; deleting a
+     * document that does not exist is a no-op (result not_found, not a failure).
+     */
     static final class Emitter implements OpensearchEmitter<Decision> {
         private static final long serialVersionUID = 1L;
         private final String index;
@@ -90,7 +96,11 @@ public final class OpenSearchDecisionSink {
 
         @Override
         public void emit(Decision d, SinkWriter.Context context, RequestIndexer indexer) {
-            indexer.add(new IndexRequest(index).id(documentId(d)).source(document(d), XContentType.JSON));
+            if (d.flagged()) {
+                indexer.add(new IndexRequest(index).id(documentId(d)).source(document(d), XContentType.JSON));
+            } else {
+                indexer.add(new DeleteRequest(index, documentId(d)));
+            }
         }
     }
 

@@ -98,6 +98,7 @@ final class ConnectorsTestKit {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.configure(conf);
         env.setParallelism(2);
         env.enableCheckpointing(checkpointMillis);
         return env;
@@ -298,9 +299,17 @@ final class ConnectorsTestKit {
     }
 
     static Set<String> documentIds(SieveConfig config) throws Exception {
+        return search(config, "{\"size\":10000,\"_source\":false,\"query\":{\"match_all\":{}}}");
+    }
+
+    /** The ids of the documents a search request body finds. */
+    static Set<String> search(SieveConfig config, String body) throws Exception {
         String index = config.get(ConnectorOptions.OPENSEARCH_INDEX);
         opensearch(config, "POST", "/" + index + "/_refresh", null);
-        String body = opensearch(config, "GET", "/" + index + "/_search?size=10000&_source=false", null);
+        return ids(opensearch(config, "POST", "/" + index + "/_search", body));
+    }
+
+    static Set<String> ids(String body) {
         Set<String> ids = new HashSet<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"_id\":\"([^\"]+)\"").matcher(body);
         while (m.find()) {
