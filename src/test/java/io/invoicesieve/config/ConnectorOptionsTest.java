@@ -74,6 +74,15 @@ class ConnectorOptionsTest {
     }
 
     @Test
+    void productionPropertiesAreValid() {
+        Map<String, String> rest = new HashMap<>();
+        SieveConfig config = SieveConfig.fromArgs(new String[] {"--config", "jobs/invoice-sieve/prod.properties"}, rest);
+        assertThat(rest).isEmpty();
+        assertThat(config.get(ConnectorOptions.KAFKA_TRANSACTIONAL_ID_PREFIX)).isEqualTo("invoice-sieve");
+        assertThat(config.toString()).doesNotContain("SIEVE_KAFKA_JAAS_CONFIG");
+    }
+
+    @Test
     void schemaVersionsAreNumberedFromOne() {
         assertThat(PostgresSchema.migrations()).extracting(PostgresSchema.Migration::version).containsExactly(1);
         assertThat(PostgresSchema.migrations().get(0).sql()).contains("CREATE TABLE decisions", "ON decisions");
