@@ -6,10 +6,10 @@ import io.invoicesieve.model.DeadLetter;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.serde.DecisionJson;
 
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -27,12 +27,7 @@ public final class KafkaSinks {
         return KafkaSink.<Decision>builder()
                 .setBootstrapServers(config.required(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setKafkaProducerConfig(producerProperties(config))
-                .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<Decision>builder()
-                                .setTopic(config.get(ConnectorOptions.KAFKA_DECISIONS_TOPIC))
-                                .setKeySerializationSchema(new DecisionKey())
-                                .setValueSerializationSchema(new DecisionValue())
-                                .build())
+                .setRecordSerializer(new DecisionRecords(config.get(ConnectorOptions.KAFKA_DECISIONS_TOPIC)))
                 .setDeliveryGuarantee(guarantee(checkpointing))
                 .setTransactionalIdPrefix(config.get(ConnectorOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-decisions")
                 .build();
@@ -42,11 +37,7 @@ public final class KafkaSinks {
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(config.required(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setKafkaProducerConfig(producerProperties(config))
-                .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<DeadLetter>builder()
-                                .setTopic(config.get(ConnectorOptions.KAFKA_DEAD_LETTER_TOPIC))
-                                .setValueSerializationSchema(new DeadLetterValue())
-                                .build())
+                .setRecordSerializer(new DeadLetterRecords(config.get(ConnectorOptions.KAFKA_DEAD_LETTER_TOPIC)))
                 .setDeliveryGuarantee(guarantee(checkpointing))
                 .setTransactionalIdPrefix(config.get(ConnectorOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-dlq")
                 .build();
@@ -65,31 +56,40 @@ public final class KafkaSinks {
         return properties;
     }
 
-    /** {@code tenant_id:invoice_id}: all writes of one invoice land in one partition, in order. */
-    static final class DecisionKey implements SerializationSchema<Decision> {
+    /**
+     * Key {@code tenant_id:invoice_id} (all writes of one invoice in one partition, in order), value
+     * the decision JSON, record timestamp {@code decided_at}. Not the stream's timestamp, which is the
+     * invoice's event time: for a backfill that is months old, and the topic's time-based retention
+     * (and segment rolling) would delete such decisions right after they were written.
+     */
+    static final class DecisionRecords implements KafkaRecordSerializationSchema<Decision> {
         private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        DecisionRecords(String topic) {
+            this.topic = topic;
+        }
 
         @Override
-        public byte[] serialize(Decision d) {
-            return (d.tenantId + ":" + d.invoiceId).getBytes(StandardCharsets.UTF_8);
+        public ProducerRecord<byte[], byte[]> serialize(Decision d, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(
+                    topic, null, d.decidedAt == null ? null : d.decidedAt.toEpochMilli(),
+                    (d.tenantId + ":" + d.invoiceId).getBytes(StandardCharsets.UTF_8), DecisionJson.toJsonBytes(d));
         }
     }
 
-    static final class DecisionValue implements SerializationSchema<Decision> {
+    /** No key; value the dead letter JSON; record timestamp when it was rejected (see above). */
+    static final class DeadLetterRecords implements KafkaRecordSerializationSchema<DeadLetter> {
         private static final long serialVersionUID = 1L;
+        private final String topic;
 
-        @Override
-        public byte[] serialize(Decision d) {
-            return DecisionJson.toJsonBytes(d);
+        DeadLetterRecords(String topic) {
+            this.topic = topic;
         }
-    }
-
-    static final class DeadLetterValue implements SerializationSchema<DeadLetter> {
-        private static final long serialVersionUID = 1L;
 
         @Override
-        public byte[] serialize(DeadLetter d) {
-            return DecisionJson.toJsonBytes(d);
+        public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(topic, null, d.rejectedAt > 0 ? d.rejectedAt : null, null, DecisionJson.toJsonBytes(d));
         }
     }
 }

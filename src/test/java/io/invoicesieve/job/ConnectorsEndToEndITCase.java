@@ -56,6 +56,7 @@ class ConnectorsEndToEndITCase {
         ConnectorsTestKit.Input input = ConnectorsTestKit.input(800, 80, 40, 42);
         ConnectorsTestKit.produce(config, input);
 
+        long started = System.currentTimeMillis();
         StreamExecutionEnvironment env = ConnectorsTestKit.env(300, 0);
         ConnectorsTestKit.build(config, env, null);
         env.execute("connectors e2e");
@@ -78,6 +79,8 @@ class ConnectorsEndToEndITCase {
         Set<String> keys = decisions.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
         assertThat(decisions).hasSize(input.distinctValid.size());
         assertThat(keys).isEqualTo(input.distinctValid);
+        // record time = decided_at, not the (months old) event time, which retention would delete
+        assertThat(decisions).allSatisfy(r -> assertThat(r.timestamp()).isGreaterThanOrEqualTo(started));
         List<ConsumerRecord<byte[], byte[]>> dlq = readCommitted(config, "e2e-dlq");
         assertThat(dlq).hasSize(input.malformed);
         assertThat(dlq).allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).contains("\"origin\":\"kafka:e2e-invoices/"));
