@@ -76,7 +76,7 @@ class ConnectorOptionsTest {
     @Test
     void productionPropertiesAreValid() {
         Map<String, String> rest = new HashMap<>();
-        SieveConfig config = SieveConfig.fromArgs(new String[] {"--config", "jobs/invoice-sieve/prod.properties"}, rest);
+        SieveConfig config = SieveConfig.fromArgs(new String[] {"--config", "jobs/invoice-sieve/conf/prod.properties"}, rest);
         assertThat(rest).isEmpty();
         assertThat(config.get(ConnectorOptions.KAFKA_TRANSACTIONAL_ID_PREFIX)).isEqualTo("invoice-sieve");
         assertThat(config.toString()).doesNotContain("SIEVE_KAFKA_JAAS_CONFIG");
