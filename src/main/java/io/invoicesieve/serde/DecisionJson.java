@@ -7,6 +7,7 @@ import io.invoicesieve.model.Reason;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import java.io.IOException;
@@ -20,6 +21,54 @@ import java.time.Instant;
 public final class DecisionJson {
 
     private static final JsonFactory JSON = new JsonFactory();
+
+    // field names encoded once, not per record
+    private static final SerializedString F_EVIDENCE = new SerializedString("evidence");
+    private static final SerializedString F_ACCOUNT = new SerializedString("account");
+    private static final SerializedString F_AMOUNT = new SerializedString("amount");
+    private static final SerializedString F_CANDIDATES_COMPARED = new SerializedString("candidates_compared");
+    private static final SerializedString F_CODE = new SerializedString("code");
+    private static final SerializedString F_CURRENCY = new SerializedString("currency");
+    private static final SerializedString F_DECIDED_AT = new SerializedString("decided_at");
+    private static final SerializedString F_DECISION = new SerializedString("decision");
+    private static final SerializedString F_DETAIL = new SerializedString("detail");
+    private static final SerializedString F_EVENT_TIME = new SerializedString("event_time");
+    private static final SerializedString F_EXTRACTION_CONFIDENCE = new SerializedString("extraction_confidence");
+    private static final SerializedString F_FIRST_SEEN = new SerializedString("first_seen");
+    private static final SerializedString F_HISTORY_SIZE = new SerializedString("history_size");
+    private static final SerializedString F_INVOICE_DATE = new SerializedString("invoice_date");
+    private static final SerializedString F_INVOICE_ID = new SerializedString("invoice_id");
+    private static final SerializedString F_INVOICE_NUMBER = new SerializedString("invoice_number");
+    private static final SerializedString F_JOB_VERSION = new SerializedString("job_version");
+    private static final SerializedString F_KNOWN_ACCOUNTS = new SerializedString("known_accounts");
+    private static final SerializedString F_LAST_SEEN = new SerializedString("last_seen");
+    private static final SerializedString F_LATE = new SerializedString("late");
+    private static final SerializedString F_LATE_BY_MS = new SerializedString("late_by_ms");
+    private static final SerializedString F_MATCH_KIND = new SerializedString("match_kind");
+    private static final SerializedString F_MATCHED_AMOUNT = new SerializedString("matched_amount");
+    private static final SerializedString F_MATCHED_EVENT_TIME = new SerializedString("matched_event_time");
+    private static final SerializedString F_MATCHED_INVOICE_DATE = new SerializedString("matched_invoice_date");
+    private static final SerializedString F_MATCHED_INVOICE_IDS = new SerializedString("matched_invoice_ids");
+    private static final SerializedString F_MATCHED_INVOICE_NUMBERS = new SerializedString("matched_invoice_numbers");
+    private static final SerializedString F_MODEL_VERSION = new SerializedString("model_version");
+    private static final SerializedString F_ORIGIN = new SerializedString("origin");
+    private static final SerializedString F_OTHER_VENDOR_IDS = new SerializedString("other_vendor_ids");
+    private static final SerializedString F_RATIO_TO_MEDIAN = new SerializedString("ratio_to_median");
+    private static final SerializedString F_RAW = new SerializedString("raw");
+    private static final SerializedString F_REASON = new SerializedString("reason");
+    private static final SerializedString F_REASONS = new SerializedString("reasons");
+    private static final SerializedString F_REJECTED_AT = new SerializedString("rejected_at");
+    private static final SerializedString F_RISK_SCORE = new SerializedString("risk_score");
+    private static final SerializedString F_SCORE = new SerializedString("score");
+    private static final SerializedString F_SIMILARITY = new SerializedString("similarity");
+    private static final SerializedString F_SOURCE = new SerializedString("source");
+    private static final SerializedString F_TENANT_ID = new SerializedString("tenant_id");
+    private static final SerializedString F_TRACE_ID = new SerializedString("trace_id");
+    private static final SerializedString F_VENDOR_ID = new SerializedString("vendor_id");
+    private static final SerializedString F_VENDOR_INVOICES_WITH_ACCOUNT = new SerializedString("vendor_invoices_with_account");
+    private static final SerializedString F_VENDOR_MEDIAN = new SerializedString("vendor_median");
+    private static final SerializedString F_VENDOR_SPREAD = new SerializedString("vendor_spread");
+    private static final SerializedString F_Z_SCORE = new SerializedString("z_score");
 
     private DecisionJson() {}
 
@@ -45,48 +94,50 @@ public final class DecisionJson {
 
     public static void write(JsonGenerator g, Decision d) throws IOException {
         g.writeStartObject();
-        g.writeStringField("tenant_id", d.tenantId);
-        g.writeStringField("invoice_id", d.invoiceId);
-        g.writeStringField("vendor_id", d.vendorId);
-        stringIfSet(g, "invoice_number", d.invoiceNumber);
+        writeString(g, F_TENANT_ID, d.tenantId);
+        writeString(g, F_INVOICE_ID, d.invoiceId);
+        writeString(g, F_VENDOR_ID, d.vendorId);
+        stringIfSet(g, F_INVOICE_NUMBER, d.invoiceNumber);
         if (d.invoiceDate != null) {
-            g.writeStringField("invoice_date", d.invoiceDate.toString());
+            writeString(g, F_INVOICE_DATE, d.invoiceDate.toString());
         }
-        stringIfSet(g, "amount", d.amount);
-        stringIfSet(g, "currency", d.currency);
-        g.writeStringField("event_time", instant(d.eventTime));
-        g.writeStringField("decision", d.decision.name());
-        g.writeNumberField("risk_score", d.riskScore);
-        g.writeArrayFieldStart("reasons");
+        stringIfSet(g, F_AMOUNT, d.amount);
+        stringIfSet(g, F_CURRENCY, d.currency);
+        writeString(g, F_EVENT_TIME, instant(d.eventTime));
+        writeString(g, F_DECISION, d.decision.name());
+        writeNumber(g, F_RISK_SCORE, d.riskScore);
+        g.writeFieldName(F_REASONS);
+        g.writeStartArray();
         for (Reason r : d.reasons) {
             writeReason(g, r);
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("matched_invoice_ids");
+        g.writeFieldName(F_MATCHED_INVOICE_IDS);
+        g.writeStartArray();
         if (d.matchedInvoiceIds != null) {
             for (String id : d.matchedInvoiceIds) {
                 g.writeString(id);
             }
         }
         g.writeEndArray();
-        g.writeStringField("trace_id", d.traceId);
-        g.writeStringField("decided_at", instant(d.decidedAt));
-        g.writeStringField("model_version", d.modelVersion);
-        g.writeStringField("job_version", d.jobVersion);
-        stringIfSet(g, "source", d.source);
+        writeString(g, F_TRACE_ID, d.traceId);
+        writeString(g, F_DECIDED_AT, instant(d.decidedAt));
+        writeString(g, F_MODEL_VERSION, d.modelVersion);
+        writeString(g, F_JOB_VERSION, d.jobVersion);
+        stringIfSet(g, F_SOURCE, d.source);
         if (d.late) {
-            g.writeBooleanField("late", true);
+            writeBoolean(g, F_LATE, true);
         }
         g.writeEndObject();
     }
 
     public static void writeReason(JsonGenerator g, Reason r) throws IOException {
         g.writeStartObject();
-        g.writeStringField("code", r.code.name());
-        g.writeNumberField("score", r.score);
-        stringIfSet(g, "detail", r.detail);
+        writeString(g, F_CODE, r.code.name());
+        writeNumber(g, F_SCORE, r.score);
+        stringIfSet(g, F_DETAIL, r.detail);
         if (r.evidence != null) {
-            g.writeFieldName("evidence");
+            g.writeFieldName(F_EVIDENCE);
             writeEvidence(g, r.evidence);
         }
         g.writeEndObject();
@@ -94,46 +145,46 @@ public final class DecisionJson {
 
     public static void writeEvidence(JsonGenerator g, Evidence e) throws IOException {
         g.writeStartObject();
-        array(g, "matched_invoice_ids", e.matchedInvoiceIds);
-        array(g, "matched_invoice_numbers", e.matchedInvoiceNumbers);
-        stringIfSet(g, "matched_event_time", e.matchedEventTime);
-        stringIfSet(g, "matched_invoice_date", e.matchedInvoiceDate);
-        stringIfSet(g, "matched_amount", e.matchedAmount);
-        stringIfSet(g, "match_kind", e.matchKind);
-        numberIfSet(g, "similarity", e.similarity);
+        array(g, F_MATCHED_INVOICE_IDS, e.matchedInvoiceIds);
+        array(g, F_MATCHED_INVOICE_NUMBERS, e.matchedInvoiceNumbers);
+        stringIfSet(g, F_MATCHED_EVENT_TIME, e.matchedEventTime);
+        stringIfSet(g, F_MATCHED_INVOICE_DATE, e.matchedInvoiceDate);
+        stringIfSet(g, F_MATCHED_AMOUNT, e.matchedAmount);
+        stringIfSet(g, F_MATCH_KIND, e.matchKind);
+        numberIfSet(g, F_SIMILARITY, e.similarity);
         if (e.candidatesCompared != null) {
-            g.writeNumberField("candidates_compared", e.candidatesCompared);
+            writeNumber(g, F_CANDIDATES_COMPARED, e.candidatesCompared);
         }
-        numberIfSet(g, "z_score", e.zScore);
-        stringIfSet(g, "vendor_median", e.vendorMedian);
-        numberIfSet(g, "vendor_spread", e.vendorSpread);
-        numberIfSet(g, "ratio_to_median", e.ratioToMedian);
+        numberIfSet(g, F_Z_SCORE, e.zScore);
+        stringIfSet(g, F_VENDOR_MEDIAN, e.vendorMedian);
+        numberIfSet(g, F_VENDOR_SPREAD, e.vendorSpread);
+        numberIfSet(g, F_RATIO_TO_MEDIAN, e.ratioToMedian);
         if (e.historySize != null) {
-            g.writeNumberField("history_size", e.historySize);
+            writeNumber(g, F_HISTORY_SIZE, e.historySize);
         }
-        stringIfSet(g, "account", e.account);
-        stringIfSet(g, "first_seen", e.firstSeen);
-        stringIfSet(g, "last_seen", e.lastSeen);
+        stringIfSet(g, F_ACCOUNT, e.account);
+        stringIfSet(g, F_FIRST_SEEN, e.firstSeen);
+        stringIfSet(g, F_LAST_SEEN, e.lastSeen);
         if (e.knownAccounts != null) {
-            g.writeNumberField("known_accounts", e.knownAccounts);
+            writeNumber(g, F_KNOWN_ACCOUNTS, e.knownAccounts);
         }
         if (e.vendorInvoicesWithAccount != null) {
-            g.writeNumberField("vendor_invoices_with_account", e.vendorInvoicesWithAccount);
+            writeNumber(g, F_VENDOR_INVOICES_WITH_ACCOUNT, e.vendorInvoicesWithAccount);
         }
-        array(g, "other_vendor_ids", e.otherVendorIds);
-        numberIfSet(g, "extraction_confidence", e.extractionConfidence);
+        array(g, F_OTHER_VENDOR_IDS, e.otherVendorIds);
+        numberIfSet(g, F_EXTRACTION_CONFIDENCE, e.extractionConfidence);
         if (e.lateByMillis != null) {
-            g.writeNumberField("late_by_ms", e.lateByMillis);
+            writeNumber(g, F_LATE_BY_MS, e.lateByMillis);
         }
         g.writeEndObject();
     }
 
     public static void write(JsonGenerator g, DeadLetter d) throws IOException {
         g.writeStartObject();
-        g.writeStringField("reason", d.reason);
-        g.writeStringField("origin", d.origin);
-        g.writeStringField("rejected_at", Instant.ofEpochMilli(d.rejectedAt).toString());
-        g.writeStringField("raw", d.raw);
+        writeString(g, F_REASON, d.reason);
+        writeString(g, F_ORIGIN, d.origin);
+        writeString(g, F_REJECTED_AT, Instant.ofEpochMilli(d.rejectedAt).toString());
+        writeString(g, F_RAW, d.raw);
         g.writeEndObject();
     }
 
@@ -141,21 +192,42 @@ public final class DecisionJson {
         return instant == null ? null : instant.toString();
     }
 
-    private static void stringIfSet(JsonGenerator g, String name, String value) throws IOException {
+    private static void writeString(JsonGenerator g, SerializedString name, String value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value);
+    }
+
+    private static void writeNumber(JsonGenerator g, SerializedString name, double value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
+    private static void writeNumber(JsonGenerator g, SerializedString name, long value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
+    private static void writeBoolean(JsonGenerator g, SerializedString name, boolean value) throws IOException {
+        g.writeFieldName(name);
+        g.writeBoolean(value);
+    }
+
+    private static void stringIfSet(JsonGenerator g, SerializedString name, String value) throws IOException {
         if (value != null) {
-            g.writeStringField(name, value);
+            writeString(g, name, value);
         }
     }
 
-    private static void numberIfSet(JsonGenerator g, String name, Double value) throws IOException {
+    private static void numberIfSet(JsonGenerator g, SerializedString name, Double value) throws IOException {
         if (value != null) {
-            g.writeNumberField(name, value);
+            writeNumber(g, name, value);
         }
     }
 
-    private static void array(JsonGenerator g, String name, String[] values) throws IOException {
+    private static void array(JsonGenerator g, SerializedString name, String[] values) throws IOException {
         if (values != null) {
-            g.writeArrayFieldStart(name);
+            g.writeFieldName(name);
+            g.writeStartArray();
             for (String v : values) {
                 g.writeString(v);
             }

@@ -15,10 +15,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
 import java.util.UUID;
 
 /**
@@ -36,9 +32,6 @@ public final class InvoiceParser implements Serializable {
                     .streamReadConstraints(
                             StreamReadConstraints.builder().maxNumberLength(64).maxNestingDepth(32).build())
                     .build();
-
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 
     /** Payloads longer than this are rejected without parsing (the schema's fields fit well inside). */
     static final int MAX_PAYLOAD_CHARS = 64 * 1024;
@@ -212,22 +205,22 @@ public final class InvoiceParser implements Serializable {
     }
 
     private static LocalDate date(String value, String field) throws InvalidInvoiceException {
-        try {
-            return LocalDate.parse(value, DATE);
-        } catch (DateTimeParseException e) {
+        LocalDate date = Rfc3339.date(value);
+        if (date == null) {
             throw new InvalidInvoiceException(
                     "field '" + field + "' is not a date (YYYY-MM-DD): '" + value + "'");
         }
+        return date;
     }
 
     private static Instant instant(String value, String field) throws InvalidInvoiceException {
-        try {
-            // RFC 3339: the offset is mandatory ("Z" or +hh:mm).
-            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
+        // RFC 3339: the offset is mandatory ("Z" or +hh:mm)
+        Instant instant = Rfc3339.instant(value);
+        if (instant == null) {
             throw new InvalidInvoiceException(
                     "field '" + field + "' is not an RFC 3339 date-time with offset: '" + value + "'");
         }
+        return instant;
     }
 
     private static BigDecimal amount(JsonParser p, JsonToken t) throws IOException, InvalidInvoiceException {
