@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * JFR around one pipeline run: the same recording {@code -XX:StartFlightRecording=settings=profile}
  * makes, started through the jdk.jfr API so it covers just that run; then the jdk.ExecutionSample
  * events are aggregated as {@code jfr print --events jdk.ExecutionSample} would be summed by hand:
- * by top frame (self time) and by any frame on the stack (total time).
+ * by top frame (self time) and by any frame on the stack (total time). Native samples of Flink task
+ * threads (RocksDB's JNI calls) count too, with their Java frame (e.g. org.rocksdb.RocksDB.get) on top.
  */
 final class JfrProfile {
 
@@ -30,6 +31,8 @@ final class JfrProfile {
     static Map<String, Object> record(Path file, Callable<?> work) throws Exception {
         try (Recording rec = new Recording(Configuration.getConfiguration("profile"))) {
             rec.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(10));
+            // threads inside JNI (RocksDB) are not Java execution samples: sample them too
+            rec.enable("jdk.NativeMethodSample").withPeriod(java.time.Duration.ofMillis(10));
             rec.setToDisk(true);
             rec.start();
             work.call();
@@ -44,9 +47,21 @@ final class JfrProfile {
         Map<String, Long> total = new HashMap<>();
         Map<String, Long> selfPackages = new HashMap<>();
         long samples = 0;
+        long nativeSamples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-            if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+            String type = e.getEventType().getName();
+            if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) {
                 continue;
+            }
+            if (type.equals("jdk.NativeMethodSample")) {
+                RecordedStackTrace nst = e.getStackTrace();
+                String thread = e.getThread("sampledThread") == null ? "" : e.getThread("sampledThread").getJavaName();
+                // idle native waits (epoll, park, socket reads of idle RPC threads) are not work
+                if (nst == null || nst.getFrames().isEmpty() || !isTaskThread(thread)
+                        || isIdleNative(name(nst.getFrames().get(0)))) {
+                    continue;
+                }
+                nativeSamples++;
             }
             RecordedStackTrace st = e.getStackTrace();
             if (st == null || st.getFrames().isEmpty()) {
@@ -67,7 +82,8 @@ final class JfrProfile {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("file", file.toString());
-        out.put("executionSamples", samples);
+        out.put("executionSamples", samples - nativeSamples);
+        out.put("nativeSamplesInTaskThreads", nativeSamples);
         out.put("topSelf", topN(self, top, samples));
         out.put("topSelfByPackage", topN(selfPackages, 15, samples));
         Map<String, Long> projectTotal = total.entrySet().stream()
@@ -76,6 +92,16 @@ final class JfrProfile {
         out.put("topTotalProjectMethods", topN(projectTotal, top, samples));
         out.put("topTotal", topN(total, top, samples));
         return out;
+    }
+
+    /** Flink task threads are named after their operator chain, e.g. "Score invoices (1/2)#0". */
+    private static boolean isTaskThread(String thread) {
+        return thread != null && thread.contains("(") && thread.contains("/") && thread.contains(")#");
+    }
+
+    private static boolean isIdleNative(String frame) {
+        return frame.startsWith("sun.nio.ch.") || frame.startsWith("jdk.internal.misc.Unsafe.park")
+                || frame.startsWith("java.lang.Thread.sleep") || frame.startsWith("java.lang.Object.wait");
     }
 
     private static String name(RecordedFrame f) {

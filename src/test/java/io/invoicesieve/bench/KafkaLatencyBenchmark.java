@@ -64,7 +64,7 @@ final class KafkaLatencyBenchmark {
     private static final Map<String, Long> SENT = new ConcurrentHashMap<>();
 
     static Map<String, Object> run(BenchData data, List<Integer> rates, int windows, int windowSeconds, int warmupSeconds,
-                                   int parallelism) throws Exception {
+                                   int parallelism, java.nio.file.Path work, long bufferTimeoutMillis) throws Exception {
         List<String[]> payloads = loadPayloads(data);
         KafkaService kafka = KafkaService.start();
         try {
@@ -77,9 +77,16 @@ final class KafkaLatencyBenchmark {
             conf.set(PipelineOptions.GENERIC_TYPES, false);
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
             conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+            // file checkpoints: the JobManager's in-memory storage caps state at 5 MB and fails the job
+            conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    work.resolve("kafka-checkpoints").toUri().toString());
+            PipelineBenchmark.flinkOverrides(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             // checkpoints flush the at-least-once sink; records are sent as they come in between
             env.enableCheckpointing(10_000);
+            // execution.buffer-timeout.interval: how long a partly filled network buffer waits before it is
+            // sent; the job crosses two keyBy shuffles, so this is paid up to twice per invoice
+            env.setBufferTimeout(bufferTimeoutMillis);
             KafkaSource<InboundRecord> source = KafkaSource.<InboundRecord>builder()
                     .setBootstrapServers(kafka.bootstrapServers())
                     .setTopics(in)
@@ -113,6 +120,10 @@ final class KafkaLatencyBenchmark {
                 // warm-up: the job's JIT, the source's partition assignment; not measured
                 pacer.send(rates.get(0), warmupSeconds, null);
                 Thread.sleep(2000);
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    job.getJobExecutionResult().get(); // throws the job's failure
+                    throw new IllegalStateException("latency job ended during warm-up");
+                }
                 for (int rate : rates) {
                     List<Double> p50 = new ArrayList<>();
                     List<Double> p99 = new ArrayList<>();
@@ -140,6 +151,10 @@ final class KafkaLatencyBenchmark {
                         System.out.printf("bench: kafka %d/s window %d: sent at %.0f/s, %d decisions, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
                                 rate, w, actual, s.length, p50.get(w), p99.get(w), p999.get(w), max.get(w));
                         Thread.sleep(1000);
+                        if (job.getJobStatus().get().isGloballyTerminalState()) {
+                            job.getJobExecutionResult().get(); // throws the job's failure
+                            throw new IllegalStateException("latency job ended");
+                        }
                     }
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("offeredRate", rate);
@@ -159,6 +174,7 @@ final class KafkaLatencyBenchmark {
             }
             result.put("parallelism", parallelism);
             result.put("stateBackend", "hashmap");
+            result.put("bufferTimeoutMillis", bufferTimeoutMillis);
             result.put("deliveryGuarantee", "AT_LEAST_ONCE (no transactions), checkpoint interval 10 s");
             return result;
         } finally {

@@ -51,6 +51,7 @@ final class PipelineBenchmark {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        flinkOverrides(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         FileSource<InboundRecord> source =
                 FileSource.forRecordStreamFormat(new InvoiceLineFormat(), new Path(data.invoices.toUri())).build();
@@ -89,6 +90,15 @@ final class PipelineBenchmark {
                 r.invoicesPerSecond, r.invoicesPerSecondSteady, r.cpuMicrosPerInvoice,
                 r.cpuMicrosPerInvoiceSteady, r.cpuCoresBusy);
         return r;
+    }
+
+    /** {@code -Dbench.flink.<key>=<value>}: Flink settings for the benchmark jobs (e.g. managed memory). */
+    static void flinkOverrides(Configuration conf) {
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("bench.flink.")) {
+                conf.setString(name.substring("bench.flink.".length()), System.getProperty(name));
+            }
+        }
     }
 
     static Map<String, Object> run(BenchData data, List<String> backends, List<Integer> parallelisms, int repeats)

@@ -61,7 +61,8 @@ final class Report {
         b.append("| OS | ").append(machine.get("os")).append(" |\n");
         b.append("| Flink | ").append(machine.get("flink")).append(" (MiniCluster in the benchmark JVM) |\n");
         b.append("| Parts | ").append(run.get("parts")).append(" |\n");
-        b.append("| Command | `").append(run.get("command")).append("` |\n\n");
+        b.append("| Command | `").append(run.get("command")).append("` |\n");
+        b.append("| Benchmark settings | `").append(run.get("settings")).append("` |\n\n");
         b.append("The machine is shared: other engineers' builds may run at the same time, so the load average "
                 + "above is part of the result. Every figure competes with them for the 2 cores.\n\n");
         b.append("Input: ").append(data.get("lines")).append(" lines from the project's generator, ")
@@ -103,28 +104,39 @@ final class Report {
             }
         }
         if (r.containsKey("kafka")) {
-            Map<String, Object> k = map(r.get("kafka"));
             b.append("## 2. Kafka -> job -> Kafka latency\n\n");
-            b.append("Paced producer (send time recorded per invoice id), job on a MiniCluster (parallelism ")
-                    .append(k.get("parallelism")).append(", ").append(k.get("stateBackend"))
-                    .append(" state, the pipeline's configured watermarks and idleness) with the in-process KafkaService broker, ")
-                    .append(k.get("deliveryGuarantee"))
-                    .append("; a consumer of the decisions topic takes the arrival time. Latency = arrival - send. "
-                            + "Repeated windows on one running job.\n\n");
-            b.append("| offered rate | achieved send rate | p50 ms | p99 ms | p99.9 ms | max ms | missing after 10 s |\n|---|---|---|---|---|---|---|\n");
-            for (Map.Entry<String, Object> e : k.entrySet()) {
-                if (!(e.getValue() instanceof Map)) {
-                    continue;
+            boolean first = true;
+            for (Object variant : map(r.get("kafka")).values()) {
+                Map<String, Object> k = map(variant);
+                if (first) {
+                    b.append("Paced producer (send time recorded per invoice id), job on a MiniCluster (parallelism ")
+                            .append(k.get("parallelism")).append(", ").append(k.get("stateBackend"))
+                            .append(" state, the pipeline's configured watermarks and idleness) with the in-process KafkaService broker, ")
+                            .append(k.get("deliveryGuarantee"))
+                            .append("; a consumer of the decisions topic takes the arrival time. Latency = arrival - send. "
+                                    + "Producer, broker, job and consumer share the benchmark JVM and the 2 cores. "
+                                    + "Repeated windows on one running job; a fresh broker and job per buffer timeout.\n\n");
+                    first = false;
                 }
-                Map<String, Object> m = map(e.getValue());
-                b.append("| ").append(e.getKey()).append(" | ").append(mmm(m.get("achievedSendRate"), "%.0f")).append(" | ")
-                        .append(mmm(m.get("p50Millis"), "%.1f")).append(" | ")
-                        .append(mmm(m.get("p99Millis"), "%.1f")).append(" | ")
-                        .append(mmm(m.get("p999Millis"), "%.1f")).append(" | ")
-                        .append(mmm(m.get("maxMillis"), "%.1f")).append(" | ")
-                        .append(m.get("decisionsMissingAfter10s")).append(" |\n");
+                b.append("**execution.buffer-timeout ").append(k.get("bufferTimeoutMillis")).append(" ms**")
+                        .append(num(k.get("bufferTimeoutMillis")) == 100 ? " (Flink's default, what the job runs with)" : "")
+                        .append(":\n\n");
+                b.append("| offered rate | achieved send rate | p50 ms | p99 ms | p99.9 ms | max ms | missing after 10 s |\n|---|---|---|---|---|---|---|\n");
+                for (Map.Entry<String, Object> e : k.entrySet()) {
+                    if (!(e.getValue() instanceof Map)) {
+                        continue;
+                    }
+                    Map<String, Object> m = map(e.getValue());
+                    b.append("| ").append(e.getKey()).append(" | ").append(mmm(m.get("achievedSendRate"), "%.0f")).append(" | ")
+                            .append(mmm(m.get("p50Millis"), "%.1f")).append(" | ")
+                            .append(mmm(m.get("p99Millis"), "%.1f")).append(" | ")
+                            .append(mmm(m.get("p999Millis"), "%.1f")).append(" | ")
+                            .append(mmm(m.get("maxMillis"), "%.1f")).append(" | ")
+                            .append(m.get("decisionsMissingAfter10s")).append(" |\n");
+                }
+                b.append("\n");
             }
-            b.append("\nWith the exactly-once KafkaSink decisions become visible to read_committed consumers only when the "
+            b.append("With the exactly-once KafkaSink decisions become visible to read_committed consumers only when the "
                     + "checkpoint that covers them completes, so exactly-once latency is bounded below by the checkpoint "
                     + "interval (on average half an interval plus the checkpoint duration, at worst a whole interval).\n\n");
         }
@@ -190,10 +202,17 @@ final class Report {
         target(b, ">= 150K invoices/s, heap (best parallelism, net runtime)", heap, TARGET_HEAP, "%.0f/s", true);
         target(b, ">= 60K invoices/s, RocksDB (best parallelism, net runtime)", rocks, TARGET_ROCKSDB, "%.0f/s", true);
         double p99 = Double.NaN;
-        if (r.containsKey("kafka") && map(r.get("kafka")).get("20000/s") != null) {
-            p99 = median(map(map(r.get("kafka")).get("20000/s")).get("p99Millis"));
+        if (r.containsKey("kafka")) {
+            for (Map.Entry<String, Object> v : map(r.get("kafka")).entrySet()) {
+                Object at20k = map(v.getValue()).get("20000/s");
+                if (at20k != null) {
+                    target(b, "p99 < 100 ms at 20K/s (" + v.getKey() + ")", median(map(at20k).get("p99Millis")),
+                            TARGET_P99_MS, "%.1f ms", false);
+                }
+            }
+        } else {
+            target(b, "p99 < 100 ms at 20K/s", p99, TARGET_P99_MS, "%.1f ms", false);
         }
-        target(b, "p99 < 100 ms at 20K/s", p99, TARGET_P99_MS, "%.1f ms", false);
         target(b, ">= 20x the SQL baseline (heap pipeline / 1 connection)", heap / sqlOne, TARGET_SQL_RATIO, "%.1fx", true);
         if (r.containsKey("jmh")) {
             Object parse = map(r.get("jmh")).get("parse");

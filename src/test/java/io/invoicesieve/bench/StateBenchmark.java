@@ -59,6 +59,7 @@ final class StateBenchmark {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, dir.resolve("savepoints").toUri().toString());
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+        PipelineBenchmark.flinkOverrides(conf);
 
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
