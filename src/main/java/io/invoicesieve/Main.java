@@ -28,6 +28,10 @@ public final class Main {
             switch (args[0]) {
                 case "local":
                     return io.invoicesieve.job.LocalCommand.run(rest);
+                case "run":
+                    return io.invoicesieve.job.ClusterCommand.run(rest);
+                case "init":
+                    return io.invoicesieve.job.InitCommand.run(rest);
                 case "generate":
                     return io.invoicesieve.generator.GenerateCommand.run(rest);
                 case "bootstrap":
@@ -69,6 +73,10 @@ public final class Main {
                 "            pipeline.max-parallelism (default 128).",
                 "  inspect   --savepoint <dir> [--state-backend hashmap|rocksdb]",
                 "            print per-state counts and approximate sizes of a savepoint's keyed state",
+                "  run       [--config f.properties] [--<setting> <value>]",
+                "            the production job: Kafka in; Kafka, PostgreSQL and OpenSearch out (CONNECTORS.md)",
+                "  init      [--config f.properties] [--<setting> <value>]",
+                "            create Kafka topics, apply PostgreSQL schema versions, put the OpenSearch template; idempotent",
                 "  options   print the configuration table (markdown)",
                 "");
     }

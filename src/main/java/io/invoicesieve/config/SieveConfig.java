@@ -125,6 +125,11 @@ public final class SieveConfig implements Serializable {
         if (known.contains(key)) {
             return;
         }
+        for (String prefix : ConnectorOptions.PREFIX_MAPS) {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                return; // client settings passed through (security.protocol, ssl.*, sslmode, ...)
+            }
+        }
         if (key.startsWith("sieve.")) {
             throw new IllegalArgumentException(
                     "Unknown setting '" + key + "' (see `java -jar invoice-sieve.jar options`)");
@@ -196,6 +201,64 @@ public final class SieveConfig implements Serializable {
         }
         requireUnit(SieveOptions.LOW_CONFIDENCE_THRESHOLD);
         thresholds();
+        ConnectorOptions.validate(this);
+    }
+
+    /** An option without default that a command needs; fails naming the setting. */
+    public String required(ConfigOption<String> option) {
+        String value = get(option);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Setting '" + option.key() + "' is required");
+        }
+        return resolveEnv(option.key(), value);
+    }
+
+    /**
+     * A secret: the setting (literal or {@code ${env:NAME}}), else the environment variable
+     * {@code fallbackEnv}; null when neither is set. The value is never put into messages.
+     */
+    public String secret(ConfigOption<String> option, String fallbackEnv) {
+        String value = get(option);
+        if (value != null && !value.isEmpty()) {
+            return resolveEnv(option.key(), value);
+        }
+        String env = System.getenv(fallbackEnv);
+        return env == null || env.isEmpty() ? null : env;
+    }
+
+    /**
+     * The keys below {@code prefix} with the prefix removed (client pass-through settings), values
+     * with {@code ${env:NAME}} resolved.
+     */
+    public Map<String, String> prefixed(String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        configuration.toMap().forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                out.put(key.substring(prefix.length()), resolveEnv(key, value));
+            }
+        });
+        return out;
+    }
+
+    /** {@code ${env:NAME}} is replaced by the environment variable NAME, which must be set. */
+    static String resolveEnv(String key, String value) {
+        if (value.startsWith("${env:") && value.endsWith("}")) {
+            String name = value.substring(6, value.length() - 1);
+            String env = System.getenv(name);
+            if (env == null) {
+                throw new IllegalArgumentException(
+                        "Setting '" + key + "' refers to environment variable " + name + ", which is not set");
+            }
+            return env;
+        }
+        return value;
+    }
+
+    /** The settings with secrets (password, secret, jaas.config, token ... keys) masked, as Flink does. */
+    @Override
+    public String toString() {
+        return "SieveConfig" + new java.util.TreeMap<>(
+                org.apache.flink.configuration.ConfigurationUtils.hideSensitiveValues(configuration.toMap()));
     }
 
     /** Default and per-tenant thresholds, validated. */

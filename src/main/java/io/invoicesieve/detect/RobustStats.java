@@ -2,8 +2,6 @@ package io.invoicesieve.detect;
 
 import io.invoicesieve.state.AmountHistory;
 
-import java.util.Arrays;
-
 /** Median and median absolute deviation of a vendor's log-amounts. */
 public final class RobustStats {
 
@@ -27,17 +25,59 @@ public final class RobustStats {
         for (int i = 0; i < n; i++) {
             values[i] = history.logAmounts[Math.floorMod(history.next - n + i, cap)];
         }
-        Arrays.sort(values);
         double median = median(values);
         for (int i = 0; i < n; i++) {
             values[i] = Math.abs(values[i] - median);
         }
-        Arrays.sort(values);
         return new RobustStats(n, median, median(values));
     }
 
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return (n & 1) == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    /** Median by selection (expected linear time; reorders {@code values}). */
+    static double median(double[] values) {
+        int n = values.length;
+        double upper = select(values, n / 2);
+        if ((n & 1) == 1) {
+            return upper;
+        }
+        // the lower middle is the largest value left of the upper one after selection
+        double lower = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n / 2; i++) {
+            lower = Math.max(lower, values[i]);
+        }
+        return (lower + upper) / 2;
+    }
+
+    /** Hoare's quickselect: the k-th smallest value; afterwards values[0..k) are all <= it. */
+    private static double select(double[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            double pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
     }
 }

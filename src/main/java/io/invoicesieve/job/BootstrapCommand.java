@@ -11,6 +11,7 @@ import io.invoicesieve.model.Invoice;
 import io.invoicesieve.sources.InvoiceLineFormat;
 import io.invoicesieve.state.Uids;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
@@ -158,17 +159,17 @@ public final class BootstrapCommand {
                 env.fromSource(source, InvoiceSievePipeline.watermarks(config), "historical invoices")
                         .uid("bootstrap-source")
                         .process(new CountParsed())
-                        .returns(Types.POJO(Invoice.class))
+                        .returns(TypeInformation.of(Invoice.class))
                         .uid("bootstrap-parse")
                         .name("Count malformed lines");
         DataStream<Invoice> firstDeliveries =
                 invoices.keyBy(BootstrapCommand::deliveryKey, Types.STRING)
                         .process(new FirstDelivery())
-                        .returns(Types.POJO(Invoice.class))
+                        .returns(TypeInformation.of(Invoice.class))
                         .uid("bootstrap-dedupe")
                         .name("Drop re-deliveries")
                         .map(new CountDistinct())
-                        .returns(Types.POJO(Invoice.class))
+                        .returns(TypeInformation.of(Invoice.class))
                         .uid("bootstrap-count")
                         .name("Count distinct invoices");
 

@@ -13,7 +13,10 @@ import io.invoicesieve.model.Invoice;
 import io.invoicesieve.state.Tags;
 import io.invoicesieve.state.Uids;
 
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -98,6 +101,7 @@ public final class InvoiceSievePipeline {
     private Source<InboundRecord, ?, ?> source;
     private final List<DecisionSink> decisionSinks = new ArrayList<>();
     private final List<DeadLetterSink> deadLetterSinks = new ArrayList<>();
+    private MapFunction<Invoice, Invoice> testHook;
 
     private InvoiceSievePipeline(SieveConfig config) {
         this.config = config;
@@ -132,11 +136,27 @@ public final class InvoiceSievePipeline {
         return this;
     }
 
+    /**
+     * Tests only: a map inserted after dead-letter routing (e.g. one that fails after a checkpoint, to
+     * prove recovery). Production never sets it, so the released topology has no such operator.
+     */
+    @VisibleForTesting
+    public InvoiceSievePipeline testHook(MapFunction<Invoice, Invoice> hook) {
+        this.testHook = hook;
+        return this;
+    }
+
+    /**
+     * Event time from the invoice. A dead letter gets Long.MIN_VALUE, never the source's own record
+     * timestamp: on Kafka that is the produce time, which for a backfill lies months after the
+     * invoices' event times and would push the watermark past them (firing every replay-filter
+     * timer early, so that later re-deliveries were scored again).
+     */
     public static WatermarkStrategy<InboundRecord> watermarks(SieveConfig config) {
         return WatermarkStrategy.<InboundRecord>forBoundedOutOfOrderness(
                         config.get(SieveOptions.WATERMARK_OUT_OF_ORDERNESS))
                 .withTimestampAssigner(
-                        (record, previous) -> record.invoice != null ? record.invoice.eventTimeMillis() : previous)
+                        (record, sourceTimestamp) -> record.invoice != null ? record.invoice.eventTimeMillis() : Long.MIN_VALUE)
                 .withIdleness(config.get(SieveOptions.WATERMARK_IDLENESS));
     }
 
@@ -144,6 +164,10 @@ public final class InvoiceSievePipeline {
         if (source == null) {
             throw new IllegalStateException("no source");
         }
+        // Object reuse: chained operators hand records over without a copy. Safe here because no
+        // operator keeps a reference to its input after processing it, and the only mutation (the
+        // shared-accounts stage adding a reason) happens before the decision is emitted.
+        env.getConfig().enableObjectReuse();
         DetectorSettings settings = new DetectorSettings(config, JobVersion.get());
         if (env.getMaxParallelism() <= 0) {
             env.setMaxParallelism(DEFAULT_MAX_PARALLELISM);
@@ -156,22 +180,27 @@ public final class InvoiceSievePipeline {
 
         SingleOutputStreamOperator<Invoice> invoices =
                 inbound.process(new RouteDeadLetters())
-                        .returns(Types.POJO(Invoice.class))
+                        .returns(TypeInformation.of(Invoice.class))
                         .uid(Uids.ROUTE_DEAD_LETTERS)
                         .name("Route dead letters");
         DataStream<DeadLetter> deadLetters = invoices.getSideOutput(Tags.DEAD_LETTERS);
 
+        DataStream<Invoice> valid = invoices;
+        if (testHook != null) {
+            valid = invoices.map(testHook).returns(TypeInformation.of(Invoice.class)).uid("test-hook").name("Test hook");
+        }
+
         DataStream<Decision> scored =
-                invoices.keyBy(InvoiceScorer::key, Types.STRING)
+                valid.keyBy(InvoiceScorer::key, Types.STRING)
                         .process(new InvoiceScorer(settings))
-                        .returns(Types.POJO(Decision.class))
+                        .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.INVOICE_SCORER)
                         .name("Score invoices");
 
         DataStream<Decision> decisions =
                 scored.keyBy(AccountSharing::key, Types.STRING)
                         .process(new AccountSharing(settings.bankRetentionMillis, settings.thresholds))
-                        .returns(Types.POJO(Decision.class))
+                        .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.ACCOUNT_SHARING)
                         .name("Shared accounts");
 

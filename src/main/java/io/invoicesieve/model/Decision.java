@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /** The one decision per distinct (tenant_id, invoice_id) (decision.schema.json). */
+@TypeInfo(io.invoicesieve.serde.DecisionSerializer.Factory.class)
 public class Decision {
 
     public String tenantId;

@@ -11,6 +11,7 @@ import java.util.Objects;
  * A validated invoice event (invoice.schema.json). A Flink POJO: public fields and a public no-arg
  * constructor, so that Flink serializes it with the PojoSerializer and its schema can evolve.
  */
+@TypeInfo(io.invoicesieve.serde.InvoiceSerializer.Factory.class)
 public class Invoice {
 
     public String tenantId;

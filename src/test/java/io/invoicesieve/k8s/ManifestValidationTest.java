@@ -119,22 +119,12 @@ class ManifestValidationTest {
 
     private static final Pattern REPORTER_KEY = Pattern.compile("metrics\\.reporter\\.([^.]+)\\.(.+)");
 
-    /**
-     * The settings of the Kafka, JDBC and OpenSearch connectors, read by the `run` command.
-     * sieve.kafka.properties.* is passed through to the Kafka clients unchanged.
-     */
+    /** The settings of the Kafka, JDBC and OpenSearch connectors (ConnectorOptions), read by `run`. */
     private static final Set<String> CONNECTOR_KEYS =
-            Set.of(
-                    "sieve.kafka.bootstrap-servers",
-                    "sieve.kafka.input-topic",
-                    "sieve.kafka.decisions-topic",
-                    "sieve.kafka.dlq-topic",
-                    "sieve.jdbc.url",
-                    "sieve.jdbc.user",
-                    "sieve.jdbc.password",
-                    "sieve.opensearch.hosts",
-                    "sieve.opensearch.user",
-                    "sieve.opensearch.password");
+            SieveOptions.all().stream()
+                    .map(ConfigOption::key)
+                    .filter(k -> k.startsWith("sieve.kafka.") || k.startsWith("sieve.jdbc.") || k.startsWith("sieve.opensearch."))
+                    .collect(Collectors.toSet());
 
     private static final String CONNECTOR_PASSTHROUGH_PREFIX = "sieve.kafka.properties.";
 
@@ -322,7 +312,7 @@ class ManifestValidationTest {
             boolean known =
                     sieveKeys.contains(key)
                             || CONNECTOR_KEYS.contains(key)
-                            || key.startsWith(CONNECTOR_PASSTHROUGH_PREFIX)
+                            || (key.startsWith(CONNECTOR_PASSTHROUGH_PREFIX) || key.startsWith("sieve.jdbc.properties."))
                             || isKnownFlinkKey(key);
             if (!known) {
                 unknown.add(key);
@@ -346,7 +336,7 @@ class ManifestValidationTest {
     void localPropertiesNeedNoConnector() throws IOException {
         // `local` reads files instead of Kafka and rejects sieve.* keys it does not declare.
         assertThat(readProperties(JOB_CONF.resolve("local.properties")).keySet())
-                .noneMatch(key -> CONNECTOR_KEYS.contains(key) || key.startsWith(CONNECTOR_PASSTHROUGH_PREFIX));
+                .noneMatch(key -> CONNECTOR_KEYS.contains(key) || (key.startsWith(CONNECTOR_PASSTHROUGH_PREFIX) || key.startsWith("sieve.jdbc.properties.")));
         // and the loader `local` uses accepts it, values and cross-checks included
         io.invoicesieve.config.SieveConfig.fromArgs(
                 new String[] {"--config", JOB_CONF.resolve("local.properties").toString()}, new HashMap<>());

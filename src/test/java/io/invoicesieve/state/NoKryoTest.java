@@ -5,6 +5,8 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.model.Invoice;
 
+import io.invoicesieve.serde.RecordTypeInfo;
+
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -20,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NoKryoTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {Invoice.class, Decision.class, DeadLetter.class, InboundRecord.class,
-        SeenInvoice.class, AmountHistory.class, AccountHistory.class})
+    @ValueSource(classes = {DeadLetter.class, InboundRecord.class, SeenInvoice.class, AmountHistory.class,
+        AccountHistory.class})
     void isAPojoWithoutGenericFields(Class<?> type) {
         TypeInformation<?> info = Types.POJO(type);
         assertThat(info).isInstanceOf(PojoTypeInfo.class);
@@ -30,6 +32,14 @@ class NoKryoTest {
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false);
         assertThat(info.createSerializer(config)).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {Invoice.class, Decision.class})
+    void recordsInFlightHaveHandWrittenSerializers(Class<?> type) {
+        TypeInformation<?> info = TypeInformation.of(type);
+        assertThat(info).isInstanceOf(RecordTypeInfo.class);
+        assertThat(Types.POJO(InboundRecord.class)).isInstanceOf(PojoTypeInfo.class);
     }
 
     private static void assertNoGeneric(TypeInformation<?> info, String path) {

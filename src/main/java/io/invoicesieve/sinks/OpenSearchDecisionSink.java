@@ -1,0 +1,170 @@
+package io.invoicesieve.sinks;
+
+import io.invoicesieve.config.ConnectorOptions;
+import io.invoicesieve.config.SieveConfig;
+import io.invoicesieve.model.Decision;
+import io.invoicesieve.model.Reason;
+import io.invoicesieve.serde.DecisionJson;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.opensearch.sink.FlushBackoffType;
+import org.apache.flink.connector.opensearch.sink.Opensearch2Sink;
+import org.apache.flink.connector.opensearch.sink.Opensearch2SinkBuilder;
+import org.apache.flink.connector.opensearch.sink.OpensearchEmitter;
+import org.apache.flink.connector.opensearch.sink.RequestIndexer;
+import org.apache.http.HttpHost;
+import org.opensearch.action.delete.DeleteRequest;
+import org.opensearch.action.index.IndexRequest;
+import org.opensearch.common.xcontent.XContentType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.Arrays;
+
+/**
+ * REVIEW and HOLD decisions into the analysts' OpenSearch index (PASS decisions, when the pipeline
+ * feeds them, delete their id: see {@link ConnectorOptions#OPENSEARCH_DELETE_ON_PASS}). Each decision is an index request with the deterministic id
+ * {@code tenant_id:invoice_id}, so writing it again (restart, replay, catching up after an outage)
+ * replaces the same document. Bulks are flushed by count, size, interval and on every checkpoint
+ * (at-least-once); rejected bulks are retried with backoff; any other failure, an unreachable node
+ * included, fails the job, whose restart strategy and checkpoint replay re-send what was not
+ * acknowledged.
+ */
+public final class OpenSearchDecisionSink {
+
+    private OpenSearchDecisionSink() {}
+
+    public static Opensearch2Sink<Decision> create(SieveConfig config) {
+        Opensearch2SinkBuilder<Decision> builder =
+                new Opensearch2SinkBuilder<Decision>()
+                        .setHosts(hosts(config))
+                        .setEmitter(new Emitter(config.get(ConnectorOptions.OPENSEARCH_INDEX)))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .setBulkFlushMaxActions(config.get(ConnectorOptions.OPENSEARCH_BULK_MAX_ACTIONS))
+                        .setBulkFlushMaxSizeMb(config.get(ConnectorOptions.OPENSEARCH_BULK_MAX_SIZE_MB))
+                        .setBulkFlushInterval(config.millis(ConnectorOptions.OPENSEARCH_BULK_INTERVAL))
+                        .setAllowInsecure(config.get(ConnectorOptions.OPENSEARCH_ALLOW_INSECURE));
+        FlushBackoffType backoff = FlushBackoffType.valueOf(config.get(ConnectorOptions.OPENSEARCH_BACKOFF_TYPE));
+        if (backoff != FlushBackoffType.NONE) {
+            builder.setBulkFlushBackoffStrategy(
+                    backoff,
+                    config.get(ConnectorOptions.OPENSEARCH_BACKOFF_RETRIES),
+                    config.millis(ConnectorOptions.OPENSEARCH_BACKOFF_DELAY));
+        }
+        String user = config.get(ConnectorOptions.OPENSEARCH_USERNAME);
+        if (user != null) {
+            builder.setConnectionUsername(user);
+            String password = config.secret(ConnectorOptions.OPENSEARCH_PASSWORD, ConnectorOptions.OPENSEARCH_PASSWORD_ENV);
+            if (password != null) {
+                builder.setConnectionPassword(password);
+            }
+        }
+        return builder.build();
+    }
+
+    public static HttpHost[] hosts(SieveConfig config) {
+        return Arrays.stream(config.required(ConnectorOptions.OPENSEARCH_HOSTS).split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(HttpHost::create)
+                .toArray(HttpHost[]::new);
+    }
+
+    /** The document id: the same invoice always maps to the same document. */
+    public static String documentId(Decision d) {
+        return d.tenantId + ":" + d.invoiceId;
+    }
+
+    /**
+     * REVIEW and HOLD: an index request (create or replace) with the deterministic id. PASS (which
+     * reaches the sink only with sieve.opensearch.delete-on-pass): a delete of that id, so that an
+     * invoice flagged by an earlier scoring and passed by a later one leaves the index; deleting a
+     * document that does not exist is a no-op (result not_found, not a failure).
+     */
+    static final class Emitter implements OpensearchEmitter<Decision> {
+        private static final long serialVersionUID = 1L;
+        private final String index;
+
+        Emitter(String index) {
+            this.index = index;
+        }
+
+        @Override
+        public void emit(Decision d, SinkWriter.Context context, RequestIndexer indexer) {
+            if (d.flagged()) {
+                indexer.add(new IndexRequest(index).id(documentId(d)).source(document(d), XContentType.JSON));
+            } else {
+                indexer.add(new DeleteRequest(index, documentId(d)));
+            }
+        }
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** The document: the decision, its invoice's searchable fields, reason codes flattened for aggregations. */
+    public static byte[] document(Decision d) {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("tenant_id", d.tenantId);
+            g.writeStringField("invoice_id", d.invoiceId);
+            g.writeStringField("vendor_id", d.vendorId);
+            g.writeStringField("invoice_number", d.invoiceNumber);
+            if (d.invoiceDate != null) {
+                g.writeStringField("invoice_date", d.invoiceDate.toString());
+            }
+            if (d.amount != null) {
+                g.writeFieldName("amount");
+                g.writeNumber(new BigDecimal(d.amount));
+            }
+            g.writeStringField("currency", d.currency);
+            if (d.eventTime != null) {
+                g.writeStringField("event_time", d.eventTime.toString());
+            }
+            if (d.description != null) {
+                g.writeStringField("description", d.description);
+            }
+            if (d.remitAccount != null) {
+                g.writeStringField("remit_account", d.remitAccount);
+            }
+            if (d.source != null) {
+                g.writeStringField("source", d.source);
+            }
+            g.writeStringField("decision", d.decision.name());
+            g.writeNumberField("risk_score", d.riskScore);
+            g.writeArrayFieldStart("reason_codes");
+            for (Reason r : d.reasons) {
+                g.writeString(r.code.name());
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("reasons");
+            for (Reason r : d.reasons) {
+                DecisionJson.writeReason(g, r);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("matched_invoice_ids");
+            if (d.matchedInvoiceIds != null) {
+                for (String id : d.matchedInvoiceIds) {
+                    g.writeString(id);
+                }
+            }
+            g.writeEndArray();
+            g.writeStringField("trace_id", d.traceId);
+            if (d.decidedAt != null) {
+                g.writeStringField("decided_at", d.decidedAt.toString());
+            }
+            g.writeStringField("model_version", d.modelVersion);
+            g.writeStringField("job_version", d.jobVersion);
+            g.writeBooleanField("late", d.late);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
