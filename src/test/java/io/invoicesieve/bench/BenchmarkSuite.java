@@ -55,7 +55,8 @@ public final class BenchmarkSuite {
         run.put("started", Instant.now().toString());
         run.put("quick", quick);
         run.put("parts", parts);
-        run.put("command", System.getProperty("bench.command", "mvn -B -Pbench verify -DskipTests"));
+        run.put("command", System.getProperty("bench.command", "mvn -B -o -Pbench verify -DskipTests"
+                + (quick ? " -Dbench.quick=true" : "")));
         run.put("loadAverageBefore", loadAverage());
         Map<String, String> overrides = new LinkedHashMap<>();
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("bench."))

@@ -1,25 +1,21 @@
 package io.invoicesieve.bench;
 
+import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.job.InvoiceSievePipeline;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.InboundRecord;
-import io.invoicesieve.serde.DecisionJson;
 import io.invoicesieve.serde.InvoiceParser;
+import io.invoicesieve.sinks.KafkaSinks;
+import io.invoicesieve.sources.KafkaInvoiceSource;
 import io.invoicesieve.testing.KafkaService;
 
-import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,11 +46,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Part 2: a paced producer writes generated invoices to Kafka at a fixed rate; the job (MiniCluster,
- * parallelism 2, heap state, the pipeline's configured watermarks and idleness) reads them with a
- * KafkaSource and writes decisions with an at-least-once KafkaSink keyed by invoice id; a consumer of
+ * parallelism 2, heap state, the pipeline's configured watermarks and idleness) reads them with
+ * KafkaInvoiceSource and writes decisions with KafkaSinks.decisions (at-least-once); a consumer of
  * the decisions topic takes the arrival time. Latency = arrival - send (both System.nanoTime() in
- * this JVM, so no clock skew). Built on the plain KafkaSource/KafkaSink: the project's own Kafka
- * source and sinks are on the unmerged connectors branch.
+ * this JVM, so no clock skew). Source and sink are the project's KafkaInvoiceSource and KafkaSinks
+ * (at-least-once: no transactions).
  */
 final class KafkaLatencyBenchmark {
 
@@ -87,22 +83,17 @@ final class KafkaLatencyBenchmark {
             // execution.buffer-timeout.interval: how long a partly filled network buffer waits before it is
             // sent; the job crosses two keyBy shuffles, so this is paid up to twice per invoice
             env.setBufferTimeout(bufferTimeoutMillis);
-            KafkaSource<InboundRecord> source = KafkaSource.<InboundRecord>builder()
-                    .setBootstrapServers(kafka.bootstrapServers())
-                    .setTopics(in)
-                    .setGroupId("bench-job")
-                    .setStartingOffsets(OffsetsInitializer.earliest())
-                    .setValueOnlyDeserializer(new InvoiceDeserializer())
-                    .build();
-            Properties producerProps = new Properties();
-            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-            KafkaSink<Decision> sink = KafkaSink.<Decision>builder()
-                    .setBootstrapServers(kafka.bootstrapServers())
-                    .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                    .setKafkaProducerConfig(producerProps)
-                    .setRecordSerializer(new DecisionSerializer(out))
-                    .build();
-            InvoiceSievePipeline.with(SieveConfig.defaults())
+            // the project's own connectors, configured as in production; at-least-once (no transactions)
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+            settings.put(ConnectorOptions.KAFKA_INPUT_TOPIC.key(), in);
+            settings.put(ConnectorOptions.KAFKA_DECISIONS_TOPIC.key(), out);
+            settings.put(ConnectorOptions.KAFKA_GROUP_ID.key(), "bench-job");
+            settings.put(ConnectorOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
+            SieveConfig config = SieveConfig.of(settings);
+            KafkaSource<InboundRecord> source = KafkaInvoiceSource.builder(config).build();
+            KafkaSink<Decision> sink = KafkaSinks.decisions(config, false);
+            InvoiceSievePipeline.with(config)
                     .source(source)
                     .decisionSink("bench-kafka-decisions", "Decisions to Kafka", sink)
                     .build(env);
@@ -293,7 +284,9 @@ final class KafkaLatencyBenchmark {
                         if (r.key() == null) {
                             continue;
                         }
-                        Long sent = SENT.remove(new String(r.key(), StandardCharsets.UTF_8));
+                        // KafkaSinks keys decisions by tenant_id:invoice_id
+                        String key = new String(r.key(), StandardCharsets.UTF_8);
+                        Long sent = SENT.remove(key.substring(key.indexOf(':') + 1));
                         if (sent != null) {
                             synchronized (this) {
                                 if (measuring) {
@@ -331,41 +324,6 @@ final class KafkaLatencyBenchmark {
 
         void stop() {
             running = false;
-        }
-    }
-
-    static final class InvoiceDeserializer implements DeserializationSchema<InboundRecord> {
-        private static final long serialVersionUID = 1L;
-        private final InvoiceParser parser = new InvoiceParser();
-
-        @Override
-        public InboundRecord deserialize(byte[] message) {
-            return parser.parseRecord(message, "kafka");
-        }
-
-        @Override
-        public boolean isEndOfStream(InboundRecord next) {
-            return false;
-        }
-
-        @Override
-        public TypeInformation<InboundRecord> getProducedType() {
-            return Types.POJO(InboundRecord.class);
-        }
-    }
-
-    static final class DecisionSerializer implements KafkaRecordSerializationSchema<Decision> {
-        private static final long serialVersionUID = 1L;
-        private final String topic;
-
-        DecisionSerializer(String topic) {
-            this.topic = topic;
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(Decision d, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, null,
-                    d.invoiceId.getBytes(StandardCharsets.UTF_8), DecisionJson.toJsonBytes(d));
         }
     }
 }

@@ -75,11 +75,12 @@ final class Report {
                     + "dead letter with DecisionJson and drop the bytes. Invoices/s = input lines / job net runtime "
                     + "(includes MiniCluster and task start-up) and / time from first to last sink record. "
                     + "CPU = process CPU time (OperatingSystemMXBean) / input lines: whole job, and first-to-last record.\n\n");
-            b.append("| state backend | parallelism | invoices/s (net runtime) | invoices/s (first -> last record) | CPU us/invoice (job) | CPU us/invoice (first -> last) | cores busy |\n");
-            b.append("|---|---|---|---|---|---|---|\n");
+            b.append("| state backend | parallelism | input lines | invoices/s (net runtime) | invoices/s (first -> last record) | CPU us/invoice (job) | CPU us/invoice (first -> last) | cores busy |\n");
+            b.append("|---|---|---|---|---|---|---|---|\n");
             for (Object o : map(r.get("pipeline")).values()) {
                 Map<String, Object> m = map(o);
                 b.append("| ").append(m.get("backend")).append(" | ").append(m.get("parallelism")).append(" | ")
+                        .append(m.get("inputLines")).append(" | ")
                         .append(mmm(m.get("invoicesPerSecond"), "%.0f")).append(" | ")
                         .append(mmm(m.get("invoicesPerSecondFirstToLast"), "%.0f")).append(" | ")
                         .append(mmm(m.get("cpuMicrosPerInvoice"), "%.1f")).append(" | ")
@@ -228,6 +229,14 @@ final class Report {
         }
         b.append("\n");
         return b.toString();
+    }
+
+    /** Re-renders a results.json: {@code Report <results.json> <REPORT.md>}. */
+    public static void main(String[] args) throws java.io.IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> results = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(new java.io.File(args[0]), Map.class);
+        java.nio.file.Files.writeString(java.nio.file.Paths.get(args[1]), render(results));
     }
 
     private static double best(Map<String, Object> r, String backend) {
