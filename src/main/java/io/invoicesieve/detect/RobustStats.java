@@ -9,6 +9,22 @@ public final class RobustStats {
     public final double median;
     public final double mad;
 
+    /**
+     * A floor under the MAD, log(1.15): a vendor billing the same amount every month still has a
+     * spread, so a 10% change is not an infinite z.
+     */
+    public static final double MAD_FLOOR = 0.1398;
+
+    /** The MAD, at least {@link #MAD_FLOOR}. */
+    public double spread() {
+        return Math.max(mad, MAD_FLOOR);
+    }
+
+    /** Robust z of a log-amount: {@code 0.6745 * (x - median) / spread}. */
+    public double robustZ(double logAmount) {
+        return 0.6745 * (logAmount - median) / spread();
+    }
+
     private RobustStats(int size, double median, double mad) {
         this.size = size;
         this.median = median;

@@ -120,10 +120,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         RobustStats stats = RobustStats.of(amounts);
         if (amountMilli > 0 && stats.size >= settings.amountMinHistory) {
             double logAmount = Math.log(amountMilli / 1000.0);
-            // a MAD floor of log(1.15): a vendor billing the same amount every month still has a
-            // spread, so a 10% change is not an infinite z
-            double spread = Math.max(stats.mad, 0.1398);
-            double z = 0.6745 * (logAmount - stats.median) / spread;
+            double spread = stats.spread();
+            double z = stats.robustZ(logAmount);
             double ratio = Math.exp(logAmount - stats.median);
             if (Math.abs(z) >= settings.amountZThreshold
                     && (ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio)) {

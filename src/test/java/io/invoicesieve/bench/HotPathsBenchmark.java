@@ -212,8 +212,7 @@ public class HotPathsBenchmark {
     public double robustStatsAndScore() {
         int k = next();
         RobustStats stats = RobustStats.of(histories[k]);
-        double spread = Math.max(stats.mad, 0.1398);
-        return 0.6745 * (logAmounts[k] - stats.median) / spread + Math.exp(logAmounts[k] - stats.median);
+        return stats.robustZ(logAmounts[k]) + Math.exp(logAmounts[k] - stats.median);
     }
 
     /** Noisy-OR of an invoice's reasons. */
