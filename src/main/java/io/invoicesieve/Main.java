@@ -15,7 +15,30 @@ public final class Main {
                 && System.getProperty("log4j.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:log4j2-invoice-sieve.properties");
         }
-        System.exit(run(args));
+        int code = run(args);
+        if (insideFlink()) {
+            // main() runs inside a Flink client or JobManager (`flink run`, application mode, REST
+            // jar run): System.exit would take that JVM down with it. Return, or fail the program.
+            if (code != 0) {
+                throw new IllegalStateException("invoice-sieve " + String.join(" ", args) + " failed (exit code " + code + ")");
+            }
+            return;
+        }
+        System.exit(code);
+    }
+
+    /**
+     * True when Flink has installed a context environment for this thread or JVM: the job would be
+     * submitted to an existing cluster (client, JobManager in application mode, REST jar run)
+     * rather than run in a MiniCluster of this JVM. Creating a local environment starts nothing.
+     */
+    static boolean insideFlink() {
+        try {
+            return !(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment()
+                    instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     public static int run(String[] args) throws Exception {
