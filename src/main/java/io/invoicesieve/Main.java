@@ -10,12 +10,23 @@ public final class Main {
 
     private Main() {}
 
+    /** A command of the CLI: its arguments after the command name in, its exit code out. */
+    @FunctionalInterface
+    public interface Command {
+        int run(String[] args) throws Exception;
+    }
+
     public static void main(String[] args) throws Exception {
+        main(args, java.util.Map.of());
+    }
+
+    /** The entry point of the runnable jar adds the tools' commands (generate, accuracy). */
+    public static void main(String[] args, java.util.Map<String, Command> tools) throws Exception {
         if (System.getProperty("log4j2.configurationFile") == null
                 && System.getProperty("log4j.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:log4j2-invoice-sieve.properties");
         }
-        int code = run(args);
+        int code = run(args, tools);
         if (insideFlink()) {
             // main() runs inside a Flink client or JobManager (`flink run`, application mode, REST
             // jar run): System.exit would take that JVM down with it. Return, or fail the program.
@@ -42,6 +53,10 @@ public final class Main {
     }
 
     public static int run(String[] args) throws Exception {
+        return run(args, java.util.Map.of());
+    }
+
+    public static int run(String[] args, java.util.Map<String, Command> tools) throws Exception {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
             System.out.println(usage());
             return args.length == 0 ? 2 : 0;
@@ -50,23 +65,22 @@ public final class Main {
         try {
             switch (args[0]) {
                 case "local":
-                    return io.invoicesieve.job.LocalCommand.run(rest);
+                    return io.invoicesieve.cli.LocalCommand.run(rest);
                 case "run":
-                    return io.invoicesieve.job.ClusterCommand.run(rest);
+                    return io.invoicesieve.cli.RunCommand.run(rest);
                 case "init":
-                    return io.invoicesieve.job.InitCommand.run(rest);
-                case "generate":
-                    return io.invoicesieve.generator.GenerateCommand.run(rest);
+                    return io.invoicesieve.cli.InitCommand.run(rest);
                 case "bootstrap":
-                    return io.invoicesieve.job.BootstrapCommand.run(rest);
+                    return io.invoicesieve.cli.BootstrapCommand.run(rest);
                 case "inspect":
-                    return io.invoicesieve.job.InspectCommand.run(rest);
-                case "accuracy":
-                    return io.invoicesieve.eval.AccuracyCommand.run(rest);
+                    return io.invoicesieve.cli.InspectCommand.run(rest);
                 case "options":
                     System.out.print(io.invoicesieve.config.OptionsTable.markdown());
                     return 0;
                 default:
+                    if (tools.containsKey(args[0])) {
+                        return tools.get(args[0]).run(rest);
+                    }
                     System.err.println("Unknown command '" + args[0] + "'\n\n" + usage());
                     return 2;
             }

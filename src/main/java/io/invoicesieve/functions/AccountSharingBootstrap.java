@@ -1,17 +1,15 @@
 package io.invoicesieve.functions;
 
-import io.invoicesieve.detect.Accounts;
+import io.invoicesieve.detect.bank.Accounts;
 import io.invoicesieve.model.Invoice;
-import io.invoicesieve.state.AccountHistory;
-import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.detect.shared.SharedAccountDetector;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
 /**
  * Warm start of {@link AccountSharing} (keyed like it, see {@link #key}): the vendors of each
- * (tenant, account) with their cleanup timer, through the same {@code remember}/{@code expire} code
+ * (tenant, account) with their cleanup timer, through the same {@link SharedAccountDetector}
  * as the running operator. Input must be first deliveries in event-time order per key (the
  * bootstrap command dedupes with the replay filter and runs in BATCH mode, which sorts keyed input
  * by key and timestamp). Invoices without an account leave no state, as in the job.
@@ -23,8 +21,7 @@ public class AccountSharingBootstrap extends KeyedStateBootstrapFunction<String,
     private final long retentionMillis;
     private final long outOfOrdernessMillis;
 
-    private transient ValueState<AccountHistory[]> vendors;
-    private transient ValueState<Long> cleanupTimer;
+    private transient SharedAccountDetector sharing;
 
     public AccountSharingBootstrap(long retentionMillis, long outOfOrdernessMillis) {
         this.retentionMillis = retentionMillis;
@@ -38,8 +35,7 @@ public class AccountSharingBootstrap extends KeyedStateBootstrapFunction<String,
 
     @Override
     public void open(OpenContext openContext) {
-        vendors = getRuntimeContext().getState(Descriptors.accountVendors());
-        cleanupTimer = getRuntimeContext().getState(Descriptors.cleanupTimer());
+        sharing = new SharedAccountDetector(getRuntimeContext(), retentionMillis);
     }
 
     @Override
@@ -52,10 +48,10 @@ public class AccountSharingBootstrap extends KeyedStateBootstrapFunction<String,
                 new BootstrapTimers(ctx.timerService(), BootstrapTimers.watermarkAt(time, outOfOrdernessMillis));
         // fire the cleanup timers the running job's watermark would have fired by now
         Long pending;
-        while ((pending = cleanupTimer.value()) != null && pending <= timers.currentWatermark()) {
+        while ((pending = sharing.pendingCleanup()) != null && pending <= timers.currentWatermark()) {
             timers.deleteEventTimeTimer(pending);
-            AccountSharing.expire(vendors, cleanupTimer, timers, pending, retentionMillis);
+            sharing.expire(pending, timers);
         }
-        AccountSharing.remember(vendors, cleanupTimer, timers, vendors.value(), invoice.vendorId, time, retentionMillis);
+        sharing.remember(invoice.vendorId, time, timers);
     }
 }

@@ -1,17 +1,15 @@
 package io.invoicesieve.functions;
 
-import io.invoicesieve.detect.Accounts;
+import io.invoicesieve.decide.Decider;
 import io.invoicesieve.detect.DetectorSettings;
-import io.invoicesieve.detect.DuplicateDetector;
 import io.invoicesieve.detect.Money;
 import io.invoicesieve.detect.Reasons;
-import io.invoicesieve.detect.RiskScorer;
-import io.invoicesieve.detect.RobustStats;
+import io.invoicesieve.detect.amounts.RobustStats;
+import io.invoicesieve.detect.bank.Accounts;
+import io.invoicesieve.detect.duplicates.DuplicateDetector;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
-import io.invoicesieve.state.AccountHistory;
-import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.SeenInvoice;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -22,13 +20,13 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keyed by (tenant_id, vendor_id): scores each invoice against the vendor's history and emits its
- * one decision.
+ * Keyed by (tenant_id, vendor_id): runs each first delivery of an invoice through the vendor's
+ * detectors (duplicates, amounts, bank account, low confidence, lateness) and emits the drafted
+ * decision with the reasons found; {@link AccountSharing} adds BANK_SHARED and decides.
  *
  * <p>Invoices are scored on arrival, not buffered until the watermark: a decision costs no
  * out-of-orderness delay, and "the earlier one" of a duplicate pair is the one that arrived first,
@@ -71,7 +69,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
     @Override
     public void processElement(Invoice invoice, Context ctx, Collector<Decision> out) throws Exception {
         long time = invoice.eventTimeMillis();
-        if (!history.firstDelivery(invoice.invoiceId, time)) {
+        if (!history.replays.firstDelivery(invoice.invoiceId, time)) {
             replays.inc();
             return;
         }
@@ -80,8 +78,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         List<Reason> found = new ArrayList<>(2);
 
         detectDuplicates(invoice, amountMilli, time, watermark, found);
-        RobustStats stats = detectAmountAnomaly(invoice, amountMilli, time, found);
-        detectBankChange(invoice, amountMilli, stats, time, found);
+        RobustStats stats = history.amounts.check(invoice.currency, amountMilli, time, found);
+        history.bank.check(Accounts.normalize(invoice.remitAccount), amountMilli, stats, time, found);
         if (invoice.extractionConfidence != null
                 && invoice.extractionConfidence < settings.lowConfidenceThreshold) {
             found.add(Reasons.lowConfidence(invoice.extractionConfidence, settings.lowConfidenceThreshold));
@@ -92,7 +90,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
             found.add(Reasons.late(watermark - time));
         }
 
-        out.collect(decide(invoice, found, late, ctx.timerService().currentProcessingTime()));
+        out.collect(Decider.draft(invoice, found, late, ctx.timerService().currentProcessingTime(),
+                settings.modelVersion, settings.jobVersion));
         history.scheduleCleanup(ctx.timerService(), time);
     }
 
@@ -101,7 +100,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         SeenInvoice probe = DuplicateDetector.probe(
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,
                 (int) invoice.invoiceDate.toEpochDay(), time);
-        SeenInvoice[][] buckets = history.candidates(probe);
+        SeenInvoice[][] buckets = history.duplicates.candidates(probe);
         DuplicateDetector.Result result = DuplicateDetector.find(
                 probe, buckets, settings.lookbackMillis, settings.dateToleranceDays, settings.maxComparisons);
         candidatesCompared.update(result.compared);
@@ -109,82 +108,9 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
             comparisonCapHits.inc();
         }
         if (result.kind != null) {
-            found.add(Reasons.duplicate(probe, result));
+            found.add(DuplicateDetector.reason(probe, result));
         }
-        history.index(probe, buckets, watermark);
-    }
-
-    private RobustStats detectAmountAnomaly(Invoice invoice, long amountMilli, long time, List<Reason> found)
-            throws Exception {
-        AmountHistory amounts = history.amounts(invoice.currency);
-        RobustStats stats = RobustStats.of(amounts);
-        if (amountMilli > 0 && stats.size >= settings.amountMinHistory) {
-            double logAmount = Math.log(amountMilli / 1000.0);
-            double spread = stats.spread();
-            double z = stats.robustZ(logAmount);
-            double ratio = Math.exp(logAmount - stats.median);
-            if (Math.abs(z) >= settings.amountZThreshold
-                    && (ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio)) {
-                found.add(Reasons.amountAnomaly(z, ratio, stats, spread, amountMilli, invoice.currency,
-                        settings.amountZThreshold));
-            }
-        }
-        history.rememberAmount(invoice.currency, amounts, amountMilli, time);
-        return stats;
-    }
-
-    private void detectBankChange(Invoice invoice, long amountMilli, RobustStats stats, long time, List<Reason> found)
-            throws Exception {
-        String account = Accounts.normalize(invoice.remitAccount);
-        if (account == null) {
-            return;
-        }
-        AccountHistory[] known = history.accounts();
-        if (Accounts.indexOf(known, account) < 0 && known != null) {
-            int withAccount = 0;
-            for (AccountHistory k : known) {
-                withAccount += k.count;
-            }
-            if (withAccount >= settings.bankMinHistory) {
-                double ratio = stats.size >= 3 && amountMilli > 0
-                        ? Math.exp(Math.log(amountMilli / 1000.0) - stats.median)
-                        : Double.NaN;
-                boolean high = ratio >= 2.0;
-                found.add(Reasons.bankChange(account, known, withAccount, ratio, high));
-            }
-        }
-        history.rememberAccount(known, account, time);
-    }
-
-    private Decision decide(Invoice invoice, List<Reason> found, boolean late, long now) {
-        Decision d = new Decision();
-        d.tenantId = invoice.tenantId;
-        d.invoiceId = invoice.invoiceId;
-        d.vendorId = invoice.vendorId;
-        d.invoiceNumber = invoice.invoiceNumber;
-        d.invoiceDate = invoice.invoiceDate;
-        d.amount = Money.plain(invoice.amount);
-        d.currency = invoice.currency;
-        d.eventTime = invoice.eventTime;
-        d.reasons = found.toArray(new Reason[0]);
-        d.riskScore = RiskScorer.combine(d.reasons);
-        d.decision = settings.thresholds.decide(invoice.tenantId, d.riskScore);
-        d.matchedInvoiceIds = new String[0];
-        for (Reason r : d.reasons) {
-            if (r.evidence != null && r.evidence.matchedInvoiceIds != null) {
-                d.matchedInvoiceIds = r.evidence.matchedInvoiceIds;
-            }
-        }
-        d.traceId = invoice.traceId;
-        d.decidedAt = Instant.ofEpochMilli(now);
-        d.modelVersion = settings.modelVersion;
-        d.jobVersion = settings.jobVersion;
-        d.description = invoice.description;
-        d.remitAccountKey = Accounts.normalize(invoice.remitAccount);
-        d.remitAccount = d.remitAccountKey == null ? null : Accounts.mask(d.remitAccountKey);
-        d.source = invoice.source;
-        d.late = late;
-        return d;
+        history.duplicates.add(probe, buckets, watermark);
     }
 
     @Override

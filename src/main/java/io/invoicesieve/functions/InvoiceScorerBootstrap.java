@@ -1,8 +1,8 @@
 package io.invoicesieve.functions;
 
-import io.invoicesieve.detect.Accounts;
+import io.invoicesieve.detect.bank.Accounts;
 import io.invoicesieve.detect.DetectorSettings;
-import io.invoicesieve.detect.DuplicateDetector;
+import io.invoicesieve.detect.duplicates.DuplicateDetector;
 import io.invoicesieve.detect.Money;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.state.SeenInvoice;
@@ -50,16 +50,16 @@ public class InvoiceScorerBootstrap extends KeyedStateBootstrapFunction<String, 
             history.cleanup(pending, timers);
         }
 
-        if (!history.firstDelivery(invoice.invoiceId, time)) {
+        if (!history.replays.firstDelivery(invoice.invoiceId, time)) {
             return;
         }
         long amountMilli = Money.toMilli(invoice.amount);
         SeenInvoice probe = DuplicateDetector.probe(
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,
                 (int) invoice.invoiceDate.toEpochDay(), time);
-        history.index(probe, history.candidates(probe), timers.currentWatermark());
-        history.rememberAmount(invoice.currency, history.amounts(invoice.currency), amountMilli, time);
-        history.rememberAccount(history.accounts(), Accounts.normalize(invoice.remitAccount), time);
+        history.duplicates.add(probe, history.duplicates.candidates(probe), timers.currentWatermark());
+        history.amounts.remember(invoice.currency, amountMilli, time);
+        history.bank.remember(Accounts.normalize(invoice.remitAccount), time);
         history.scheduleCleanup(timers, time);
     }
 }

@@ -1,7 +1,7 @@
 package io.invoicesieve.bench;
 
-import io.invoicesieve.generator.GeneratorConfig;
-import io.invoicesieve.generator.InvoiceGenerator;
+import io.invoicesieve.tools.generator.GeneratorConfig;
+import io.invoicesieve.tools.generator.InvoiceGenerator;
 
 import java.io.BufferedReader;
 import java.io.IOException;

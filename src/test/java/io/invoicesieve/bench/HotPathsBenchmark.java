@@ -1,14 +1,15 @@
 package io.invoicesieve.bench;
 
-import io.invoicesieve.detect.DuplicateDetector;
-import io.invoicesieve.detect.InvoiceNumbers;
-import io.invoicesieve.detect.MatchKind;
+import io.invoicesieve.detect.duplicates.DuplicateDetector;
+import io.invoicesieve.detect.duplicates.InvoiceNumbers;
+import io.invoicesieve.detect.duplicates.MatchKind;
 import io.invoicesieve.detect.Money;
 import io.invoicesieve.detect.Reasons;
-import io.invoicesieve.detect.RiskScorer;
-import io.invoicesieve.detect.RobustStats;
+import io.invoicesieve.config.SieveConfig;
+import io.invoicesieve.decide.Decider;
+import io.invoicesieve.decide.RiskScorer;
+import io.invoicesieve.detect.amounts.RobustStats;
 import io.invoicesieve.model.Decision;
-import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.serde.DecisionJson;
@@ -41,6 +42,8 @@ import java.util.Map;
  */
 @State(Scope.Thread)
 public class HotPathsBenchmark {
+
+    private static final io.invoicesieve.config.Thresholds THRESHOLDS = SieveConfig.defaults().thresholds();
 
     private static final int N = 4096;
     private static final long LOOKBACK = 120L * 24 * 3600 * 1000;
@@ -125,13 +128,13 @@ public class HotPathsBenchmark {
             DuplicateDetector.Result found = DuplicateDetector.find(p, buckets[k], LOOKBACK, 7, 200);
             List<Reason> rs = new ArrayList<>();
             if (found.kind != null) {
-                rs.add(Reasons.duplicate(p, found));
+                rs.add(DuplicateDetector.reason(p, found));
             }
             if (inv.extractionConfidence != null && inv.extractionConfidence < 0.6) {
                 rs.add(Reasons.lowConfidence(inv.extractionConfidence, 0.6));
             }
             reasons[k] = rs.toArray(new Reason[0]);
-            decisions[k] = decision(inv, reasons[k], found);
+            decisions[k] = decision(inv, reasons[k]);
         }
     }
 
@@ -152,28 +155,11 @@ public class HotPathsBenchmark {
         return fallback;
     }
 
-    private static Decision decision(Invoice inv, Reason[] reasons, DuplicateDetector.Result found) {
-        Decision d = new Decision();
-        d.tenantId = inv.tenantId;
-        d.invoiceId = inv.invoiceId;
-        d.vendorId = inv.vendorId;
-        d.invoiceNumber = inv.invoiceNumber;
-        d.invoiceDate = inv.invoiceDate;
-        d.amount = Money.plain(inv.amount);
-        d.currency = inv.currency;
-        d.eventTime = inv.eventTime;
-        d.riskScore = RiskScorer.combine(reasons);
-        d.decision = d.riskScore >= 0.8 ? DecisionType.HOLD : d.riskScore >= 0.5 ? DecisionType.REVIEW : DecisionType.PASS;
-        d.reasons = reasons;
-        d.matchedInvoiceIds = found.matches.stream().map(s -> s.invoiceId).toArray(String[]::new);
-        d.traceId = inv.traceId;
-        d.decidedAt = Instant.parse("2026-04-01T00:00:00Z");
-        d.modelVersion = "rules-1";
-        d.jobVersion = "0.1.0";
-        d.description = inv.description;
-        d.remitAccount = inv.remitAccount;
-        d.source = inv.source;
-        return d;
+    /** The job's own decision code (Decider), with the job's default thresholds. */
+    private static Decision decision(Invoice inv, Reason[] reasons) {
+        Decision d = Decider.draft(inv, java.util.Arrays.asList(reasons), false,
+                Instant.parse("2026-04-01T00:00:00Z").toEpochMilli(), "rules-1", "0.1.0");
+        return Decider.decide(d, THRESHOLDS);
     }
 
     private int next() {

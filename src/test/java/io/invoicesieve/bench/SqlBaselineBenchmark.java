@@ -1,7 +1,7 @@
 package io.invoicesieve.bench;
 
-import io.invoicesieve.detect.DuplicateDetector;
-import io.invoicesieve.detect.MatchKind;
+import io.invoicesieve.detect.duplicates.DuplicateDetector;
+import io.invoicesieve.detect.duplicates.MatchKind;
 import io.invoicesieve.detect.Money;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.serde.InvoiceParser;

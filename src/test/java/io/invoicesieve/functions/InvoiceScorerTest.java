@@ -1,5 +1,7 @@
 package io.invoicesieve.functions;
 
+import io.invoicesieve.decide.Decider;
+import io.invoicesieve.detect.DetectorSettings;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Invoice;
@@ -24,10 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InvoiceScorerTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, Invoice, Decision> harness;
+    private DetectorSettings settings;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = harness(Fixtures.settings());
+        settings = Fixtures.settings();
+        harness = harness(settings);
     }
 
     @AfterEach
@@ -50,7 +54,8 @@ class InvoiceScorerTest {
         harness.processElement(inv, inv.eventTimeMillis());
         List<Decision> out = harness.extractOutputValues();
         assertThat(out).hasSize(before + 1);
-        return out.get(out.size() - 1);
+        // the scorer drafts; the last stage (AccountSharing) decides with the same Decider
+        return Decider.decide(out.get(out.size() - 1), settings.thresholds);
     }
 
     private static List<ReasonCode> codes(Decision d) {
@@ -228,7 +233,8 @@ class InvoiceScorerTest {
     @Test
     void perTenantThresholdsApply() throws Exception {
         harness.close();
-        harness = harness(Fixtures.settings(Map.of("sieve.decision.tenant-thresholds", "strict:0.2:0.4")));
+        settings = Fixtures.settings(Map.of("sieve.decision.tenant-thresholds", "strict:0.2:0.4"));
+        harness = harness(settings);
         assertThat(score(invoice("a-1").tenant("strict").confidence(0.3).build()).decision).isEqualTo(DecisionType.HOLD);
         assertThat(score(invoice("a-2").confidence(0.3).build()).decision).isEqualTo(DecisionType.REVIEW);
     }

@@ -1,5 +1,7 @@
 package io.invoicesieve.job;
 
+import io.invoicesieve.cli.InspectCommand;
+import io.invoicesieve.cli.BootstrapCommand;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Invoice;

@@ -1,5 +1,6 @@
 package io.invoicesieve.job;
 
+import io.invoicesieve.cli.RunCommand;
 import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.Invoice;
@@ -107,7 +108,7 @@ final class ConnectorsTestKit {
     /** The production wiring with a bounded source (up to the offsets at start) and an optional hook. */
     static void build(SieveConfig config, StreamExecutionEnvironment env, RichMapFunction<Invoice, Invoice> hook) {
         InvoiceSievePipeline pipeline =
-                ClusterCommand.pipeline(config, env, source -> source.setBounded(OffsetsInitializer.latest()));
+                RunCommand.pipeline(config, env, source -> source.setBounded(OffsetsInitializer.latest()));
         if (hook != null) {
             pipeline.testHook(hook);
         }

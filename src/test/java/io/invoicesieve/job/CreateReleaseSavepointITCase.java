@@ -1,5 +1,6 @@
 package io.invoicesieve.job;
 
+import io.invoicesieve.cli.InspectCommand;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.testing.InvoiceJson;

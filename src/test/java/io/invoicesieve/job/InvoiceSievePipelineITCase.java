@@ -1,8 +1,8 @@
 package io.invoicesieve.job;
 
 import io.invoicesieve.config.SieveConfig;
-import io.invoicesieve.generator.GeneratorConfig;
-import io.invoicesieve.generator.InvoiceGenerator;
+import io.invoicesieve.tools.generator.GeneratorConfig;
+import io.invoicesieve.tools.generator.InvoiceGenerator;
 import io.invoicesieve.model.DeadLetter;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.serde.DecisionJson;

@@ -1,0 +1,95 @@
+package io.invoicesieve.cli;
+
+import io.invoicesieve.config.ConnectorOptions;
+import io.invoicesieve.config.SieveConfig;
+import io.invoicesieve.sinks.KafkaSinks;
+import io.invoicesieve.sinks.OpenSearchIndex;
+import io.invoicesieve.sinks.PostgresSchema;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code init [--config f.properties] [--<setting> <value>]}: creates what the job writes to, and is
+ * safe to run again (before every deploy): the Kafka topics (existing ones are left alone), the
+ * PostgreSQL schema versions not applied yet, the OpenSearch index template and first index.
+ */
+public final class InitCommand {
+
+    private InitCommand() {}
+
+    public static int run(String[] args) throws Exception {
+        Map<String, String> flags = new LinkedHashMap<>();
+        SieveConfig config = SieveConfig.fromArgs(args, flags);
+        if (!flags.isEmpty()) {
+            throw new IllegalArgumentException("Unknown option '--" + flags.keySet().iterator().next() + "'");
+        }
+        for (String line : init(config)) {
+            System.out.println(line);
+        }
+        return 0;
+    }
+
+    /** Does the work; returns one line per step. */
+    public static List<String> init(SieveConfig config) throws Exception {
+        List<String> report = new ArrayList<>();
+        report.addAll(createTopics(config));
+        report.add(migrate(config));
+        report.add("opensearch: " + OpenSearchIndex.apply(config));
+        return report;
+    }
+
+    static List<String> createTopics(SieveConfig config) throws Exception {
+        Properties properties = KafkaSinks.producerProperties(config);
+        properties.remove("transaction.timeout.ms");
+        properties.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.required(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS));
+        int partitions = config.get(ConnectorOptions.KAFKA_TOPIC_PARTITIONS);
+        short replication = config.get(ConnectorOptions.KAFKA_TOPIC_REPLICATION).shortValue();
+        List<String> report = new ArrayList<>();
+        try (Admin admin = Admin.create(properties)) {
+            for (String topic : List.of(
+                    config.get(ConnectorOptions.KAFKA_INPUT_TOPIC),
+                    config.get(ConnectorOptions.KAFKA_DECISIONS_TOPIC),
+                    config.get(ConnectorOptions.KAFKA_DEAD_LETTER_TOPIC))) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, replication))).all().get(60, TimeUnit.SECONDS);
+                    report.add("kafka: topic " + topic + " created (" + partitions + " partitions, replication " + replication + ")");
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                    report.add("kafka: topic " + topic + " exists");
+                }
+            }
+        }
+        return report;
+    }
+
+    static String migrate(SieveConfig config) throws Exception {
+        Properties properties = new Properties();
+        properties.putAll(config.prefixed(ConnectorOptions.JDBC_PROPERTIES_PREFIX));
+        properties.setProperty("user", config.get(ConnectorOptions.JDBC_USER));
+        String password = config.secret(ConnectorOptions.JDBC_PASSWORD, ConnectorOptions.JDBC_PASSWORD_ENV);
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        try (Connection connection = DriverManager.getConnection(config.required(ConnectorOptions.JDBC_URL), properties)) {
+            List<Integer> applied = PostgresSchema.migrate(connection);
+            return applied.isEmpty()
+                    ? "postgres: schema up to date (version " + PostgresSchema.migrations().size() + ")"
+                    : "postgres: applied schema versions " + applied;
+        }
+    }
+}

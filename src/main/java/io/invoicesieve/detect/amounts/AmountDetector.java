@@ -1,0 +1,118 @@
+package io.invoicesieve.detect.amounts;
+
+import io.invoicesieve.detect.DetectorSettings;
+import io.invoicesieve.detect.Money;
+import io.invoicesieve.detect.Reasons;
+import io.invoicesieve.detect.EventTimes;
+import io.invoicesieve.model.Evidence;
+import io.invoicesieve.model.Reason;
+import io.invoicesieve.model.ReasonCode;
+import io.invoicesieve.state.AmountHistory;
+import io.invoicesieve.state.Descriptors;
+
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * AMOUNT_ANOMALY: an amount far from what the vendor usually bills in that currency. State
+ * {@code amount-history}: currency -> the last {@code sieve.amount.max-samples} log-amounts within
+ * {@code sieve.amount.window}. A flag needs both a robust z of at least {@code sieve.amount.z-threshold}
+ * and a factor of at least {@code sieve.amount.min-ratio} from the median, and
+ * {@code sieve.amount.min-history} invoices: a wide-spread vendor is not flagged for a month at
+ * three times its usual.
+ */
+public final class AmountDetector {
+
+    private final MapState<String, AmountHistory> amountHistory;
+    private final DetectorSettings settings;
+
+    public AmountDetector(RuntimeContext ctx, DetectorSettings settings) {
+        this.amountHistory = ctx.getMapState(Descriptors.amountHistory());
+        this.settings = settings;
+    }
+
+    /**
+     * Adds AMOUNT_ANOMALY to {@code found} when the amount is unusual for the vendor, then remembers
+     * it. Returns the statistics before this invoice (the bank-change check weighs a new account
+     * by the amount's ratio to the median).
+     */
+    public RobustStats check(String currency, long amountMilli, long time, List<Reason> found) throws Exception {
+        AmountHistory history = amountHistory.get(currency);
+        RobustStats stats = RobustStats.of(history);
+        if (amountMilli > 0 && stats.size >= settings.amountMinHistory) {
+            double logAmount = Math.log(amountMilli / 1000.0);
+            double z = stats.robustZ(logAmount);
+            double ratio = Math.exp(logAmount - stats.median);
+            if (Math.abs(z) >= settings.amountZThreshold
+                    && (ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio)) {
+                found.add(reason(z, ratio, stats, stats.spread(), amountMilli, currency, settings.amountZThreshold));
+            }
+        }
+        remember(currency, history, amountMilli, time);
+        return stats;
+    }
+
+    /** Remembers the amount without checking it (warm start). */
+    public void remember(String currency, long amountMilli, long time) throws Exception {
+        remember(currency, amountHistory.get(currency), amountMilli, time);
+    }
+
+    private void remember(String currency, AmountHistory history, long amountMilli, long time) throws Exception {
+        if (amountMilli <= 0) {
+            return;
+        }
+        if (history == null) {
+            history = AmountHistory.withCapacity(settings.amountMaxSamples);
+        }
+        history.add(Math.log(amountMilli / 1000.0), (int) Math.floorDiv(time, EventTimes.DAY));
+        amountHistory.put(currency, history);
+    }
+
+    /** Evicts amounts older than the window before {@code timestamp}; returns the next expiry. */
+    public long purge(long timestamp) throws Exception {
+        long next = Long.MAX_VALUE;
+        int minDay = (int) Math.floorDiv(timestamp - settings.amountWindowMillis, EventTimes.DAY);
+        List<String> currencies = new ArrayList<>();
+        for (String currency : amountHistory.keys()) {
+            currencies.add(currency);
+        }
+        for (String currency : currencies) {
+            AmountHistory history = amountHistory.get(currency);
+            if (history.evictBefore(minDay)) {
+                amountHistory.put(currency, history);
+                next = Math.min(next, history.oldestDay() * EventTimes.DAY + settings.amountWindowMillis);
+            } else {
+                amountHistory.remove(currency);
+            }
+        }
+        return next;
+    }
+
+    public void clear() {
+        amountHistory.clear();
+    }
+
+    /** AMOUNT_ANOMALY: score 0.55 at the threshold, growing towards 0.9 with the distance. */
+    static Reason reason(
+            double z, double ratio, RobustStats stats, double spread, long amountMilli, String currency, double zThreshold) {
+        double score = 0.55 + 0.35 * (1.0 - zThreshold / Math.abs(z));
+        Evidence e = new Evidence();
+        e.zScore = Reasons.round(z, 2);
+        e.ratioToMedian = Reasons.round(ratio, 3);
+        long medianMilli = Math.round(Math.exp(stats.median) * 1000);
+        e.vendorMedian = Money.fromMilli(medianMilli).toPlainString();
+        e.vendorSpread = Reasons.round(spread, 4);
+        e.historySize = stats.size;
+        String detail = String.format(Locale.ROOT,
+                "Amount %s is %s the vendor's median %s over %d invoices (robust z %.1f)",
+                Money.display(amountMilli, currency),
+                ratio >= 1 ? String.format(Locale.ROOT, "%.1fx", ratio)
+                        : String.format(Locale.ROOT, "1/%.0f of", 1 / ratio),
+                Money.display(medianMilli, currency), stats.size, z);
+        return new Reason(ReasonCode.AMOUNT_ANOMALY, Reasons.round(score, 4), detail, e);
+    }
+}

@@ -1,0 +1,111 @@
+package io.invoicesieve.detect.bank;
+
+import io.invoicesieve.detect.DetectorSettings;
+import io.invoicesieve.detect.Reasons;
+import io.invoicesieve.detect.amounts.RobustStats;
+import io.invoicesieve.model.Evidence;
+import io.invoicesieve.model.Reason;
+import io.invoicesieve.model.ReasonCode;
+import io.invoicesieve.state.AccountHistory;
+import io.invoicesieve.state.Descriptors;
+
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ValueState;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * BANK_CHANGE: the first invoice of a vendor asking payment to a remit account it never used,
+ * once the vendor has {@code sieve.bank.min-history} invoices with an account; a HOLD when that
+ * invoice is also at least twice the vendor's median amount. State {@code vendor-accounts}: the
+ * vendor's accounts (a handful: one value, one read), each until {@code sieve.bank.retention}
+ * after its last use.
+ */
+public final class BankChangeDetector {
+
+    private final ValueState<AccountHistory[]> vendorAccounts;
+    private final DetectorSettings settings;
+
+    public BankChangeDetector(RuntimeContext ctx, DetectorSettings settings) {
+        this.vendorAccounts = ctx.getState(Descriptors.vendorAccounts());
+        this.settings = settings;
+    }
+
+    /**
+     * Adds BANK_CHANGE to {@code found} when {@code account} (normalized, or null) is new for the
+     * vendor, then remembers its use. {@code stats} are the vendor's amount statistics before this
+     * invoice.
+     */
+    public void check(String account, long amountMilli, RobustStats stats, long time, List<Reason> found)
+            throws Exception {
+        if (account == null) {
+            return;
+        }
+        AccountHistory[] known = vendorAccounts.value();
+        if (known != null && Accounts.indexOf(known, account) < 0) {
+            int withAccount = 0;
+            for (AccountHistory k : known) {
+                withAccount += k.count;
+            }
+            if (withAccount >= settings.bankMinHistory) {
+                double ratio = stats.size >= 3 && amountMilli > 0
+                        ? Math.exp(Math.log(amountMilli / 1000.0) - stats.median)
+                        : Double.NaN;
+                found.add(reason(account, known, withAccount, ratio, ratio >= 2.0));
+            }
+        }
+        vendorAccounts.update(Accounts.touch(known, account, time));
+    }
+
+    /** Remembers the use of the account without checking it (warm start). */
+    public void remember(String account, long time) throws Exception {
+        if (account != null) {
+            vendorAccounts.update(Accounts.touch(vendorAccounts.value(), account, time));
+        }
+    }
+
+    /** Forgets accounts unused for the retention before {@code timestamp}; returns the next expiry. */
+    public long purge(long timestamp) throws Exception {
+        AccountHistory[] accounts = Accounts.evict(vendorAccounts.value(), timestamp - settings.bankRetentionMillis);
+        if (accounts == null) {
+            vendorAccounts.clear();
+            return Long.MAX_VALUE;
+        }
+        vendorAccounts.update(accounts);
+        return Accounts.minLastSeen(accounts) + settings.bankRetentionMillis;
+    }
+
+    public void clear() {
+        vendorAccounts.clear();
+    }
+
+    static Reason reason(
+            String account, AccountHistory[] known, int invoicesWithAccount, double ratioToMedian, boolean highAmount) {
+        Evidence e = new Evidence();
+        e.account = Accounts.mask(account);
+        e.knownAccounts = known == null ? 0 : known.length;
+        e.vendorInvoicesWithAccount = invoicesWithAccount;
+        if (known != null && known.length > 0) {
+            AccountHistory usual = known[0];
+            for (AccountHistory k : known) {
+                if (k.count > usual.count) {
+                    usual = k;
+                }
+            }
+            e.firstSeen = Instant.ofEpochMilli(usual.firstSeen).toString();
+            e.lastSeen = Instant.ofEpochMilli(usual.lastSeen).toString();
+        }
+        if (!Double.isNaN(ratioToMedian)) {
+            e.ratioToMedian = Reasons.round(ratioToMedian, 3);
+        }
+        String detail = String.format(Locale.ROOT,
+                "First invoice asking payment to account %s, never used by this vendor in %d earlier invoices",
+                e.account, invoicesWithAccount);
+        if (highAmount) {
+            detail += String.format(Locale.ROOT, ", for %.1fx the vendor's median amount: the first payment to a new account waits", ratioToMedian);
+        }
+        return new Reason(ReasonCode.BANK_CHANGE, highAmount ? 0.9 : 0.6, detail, e);
+    }
+}

@@ -1,0 +1,115 @@
+package io.invoicesieve.detect.duplicates;
+
+import io.invoicesieve.detect.DetectorSettings;
+import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.SeenInvoice;
+
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * State {@code duplicate-index}: blocking key -> the vendor's earlier invoices under it, for
+ * {@code sieve.duplicates.lookback}. Two blocking keys per invoice (normalized number, exact
+ * amount), so a lookup reads two small values, not the vendor's whole history: a MapState suits
+ * RocksDB, where each entry is its own key.
+ */
+public final class DuplicateIndex {
+
+    private final MapState<String, SeenInvoice[]> index;
+    private final long lookbackMillis;
+    private final int maxBucket;
+
+    public DuplicateIndex(RuntimeContext ctx, DetectorSettings settings) {
+        this.index = ctx.getMapState(Descriptors.duplicateIndex());
+        this.lookbackMillis = settings.lookbackMillis;
+        // bound a bucket at a few caps' worth: a vendor billing one amount daily fills it slowly
+        this.maxBucket = 4 * settings.maxComparisons;
+    }
+
+    /** Candidate buckets of the probe's blocking keys: by normalized number, by amount. */
+    public SeenInvoice[][] candidates(SeenInvoice probe) throws Exception {
+        return new SeenInvoice[][] {
+            index.get(DuplicateDetector.numberKey(probe.normalizedNumber)),
+            index.get(DuplicateDetector.amountKey(probe.currency, probe.amountMilli))
+        };
+    }
+
+    /** Indexes the probe under its blocking keys (positive amounts only: credit notes are never matched). */
+    public void add(SeenInvoice probe, SeenInvoice[][] buckets, long watermark) throws Exception {
+        if (probe.amountMilli <= 0) {
+            return;
+        }
+        long minTime = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - lookbackMillis;
+        index.put(DuplicateDetector.numberKey(probe.normalizedNumber), append(buckets[0], probe, minTime, maxBucket));
+        index.put(DuplicateDetector.amountKey(probe.currency, probe.amountMilli), append(buckets[1], probe, minTime, maxBucket));
+    }
+
+    /** Drops invoices older than the lookback before {@code timestamp}; returns the next expiry. */
+    public long purge(long timestamp) throws Exception {
+        long next = Long.MAX_VALUE;
+        long minIndexed = timestamp - lookbackMillis;
+        List<String> emptied = new ArrayList<>();
+        List<Map.Entry<String, SeenInvoice[]>> shrunk = new ArrayList<>();
+        Iterator<Map.Entry<String, SeenInvoice[]>> entries = index.iterator();
+        while (entries.hasNext()) {
+            Map.Entry<String, SeenInvoice[]> entry = entries.next();
+            SeenInvoice[] bucket = entry.getValue();
+            SeenInvoice[] kept = retain(bucket, minIndexed);
+            if (kept.length == 0) {
+                emptied.add(entry.getKey());
+                continue;
+            }
+            if (kept.length < bucket.length) {
+                shrunk.add(Map.entry(entry.getKey(), kept));
+            }
+            for (SeenInvoice s : kept) {
+                next = Math.min(next, s.eventTime + lookbackMillis);
+            }
+        }
+        for (String key : emptied) {
+            index.remove(key);
+        }
+        for (Map.Entry<String, SeenInvoice[]> e : shrunk) {
+            index.put(e.getKey(), e.getValue());
+        }
+        return next;
+    }
+
+    public void clear() {
+        index.clear();
+    }
+
+    private static SeenInvoice[] retain(SeenInvoice[] bucket, long minTime) {
+        int kept = 0;
+        for (SeenInvoice s : bucket) {
+            if (s.eventTime >= minTime) {
+                kept++;
+            }
+        }
+        if (kept == bucket.length) {
+            return bucket;
+        }
+        SeenInvoice[] out = new SeenInvoice[kept];
+        int j = 0;
+        for (SeenInvoice s : bucket) {
+            if (s.eventTime >= minTime) {
+                out[j++] = s;
+            }
+        }
+        return out;
+    }
+
+    static SeenInvoice[] append(SeenInvoice[] bucket, SeenInvoice probe, long minTime, int maxSize) {
+        SeenInvoice[] kept = bucket == null ? new SeenInvoice[0] : retain(bucket, minTime);
+        int skip = Math.max(0, kept.length + 1 - maxSize);
+        SeenInvoice[] out = new SeenInvoice[kept.length - skip + 1];
+        System.arraycopy(kept, skip, out, 0, kept.length - skip);
+        out[out.length - 1] = probe;
+        return out;
+    }
+}

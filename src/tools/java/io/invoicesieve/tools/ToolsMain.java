@@ -1,0 +1,20 @@
+package io.invoicesieve.tools;
+
+import io.invoicesieve.Main;
+import io.invoicesieve.tools.accuracy.AccuracyCommand;
+import io.invoicesieve.tools.generator.GenerateCommand;
+
+import java.util.Map;
+
+/**
+ * Entry point of the runnable jar (target/invoice-sieve.jar): every command of the job's
+ * {@link Main} plus the tools, which never ship in the cluster jar.
+ */
+public final class ToolsMain {
+
+    private ToolsMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Main.main(args, Map.of("generate", GenerateCommand::run, "accuracy", AccuracyCommand::run));
+    }
+}
