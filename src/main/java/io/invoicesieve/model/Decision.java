@@ -44,15 +44,6 @@ public class Decision {
         return decision != DecisionType.PASS;
     }
 
-    public boolean hasReason(ReasonCode code) {
-        for (Reason reason : reasons) {
-            if (reason.code == code) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public String toString() {
         return tenantId + "/" + invoiceId + " " + decision + " " + riskScore + " " + java.util.Arrays.toString(reasons);

@@ -12,11 +12,13 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * Writes decisions (decision.schema.json) and dead letters as JSON with Jackson's streaming
- * generator: the field names of the contract, written once per record, no reflection.
+ * The one JSON writer of decisions and dead letters (contract/decision.schema.json,
+ * contract/dead-letter.schema.json) and of the analysts' OpenSearch document, with Jackson's
+ * streaming generator: the field names encoded once, no reflection. Every sink writes through here.
  */
 public final class DecisionJson {
 
@@ -31,6 +33,7 @@ public final class DecisionJson {
     private static final SerializedString F_CURRENCY = new SerializedString("currency");
     private static final SerializedString F_DECIDED_AT = new SerializedString("decided_at");
     private static final SerializedString F_DECISION = new SerializedString("decision");
+    private static final SerializedString F_DESCRIPTION = new SerializedString("description");
     private static final SerializedString F_DETAIL = new SerializedString("detail");
     private static final SerializedString F_EVENT_TIME = new SerializedString("event_time");
     private static final SerializedString F_EXTRACTION_CONFIDENCE = new SerializedString("extraction_confidence");
@@ -56,7 +59,9 @@ public final class DecisionJson {
     private static final SerializedString F_RATIO_TO_MEDIAN = new SerializedString("ratio_to_median");
     private static final SerializedString F_RAW = new SerializedString("raw");
     private static final SerializedString F_REASON = new SerializedString("reason");
+    private static final SerializedString F_REASON_CODES = new SerializedString("reason_codes");
     private static final SerializedString F_REASONS = new SerializedString("reasons");
+    private static final SerializedString F_REMIT_ACCOUNT = new SerializedString("remit_account");
     private static final SerializedString F_REJECTED_AT = new SerializedString("rejected_at");
     private static final SerializedString F_RISK_SCORE = new SerializedString("risk_score");
     private static final SerializedString F_SCORE = new SerializedString("score");
@@ -92,7 +97,27 @@ public final class DecisionJson {
         return out.toByteArray();
     }
 
+    /** The decision as the contract has it (decision.schema.json): files, Kafka, PostgreSQL. */
     public static void write(JsonGenerator g, Decision d) throws IOException {
+        write(g, d, false);
+    }
+
+    /**
+     * The analysts' OpenSearch document: the contract's fields plus the invoice's searchable fields
+     * (description, masked remit account), the reason codes flattened for aggregations, the amount
+     * as a number (for sums and ranges) and {@code late} always present (for filters).
+     */
+    public static byte[] toDocumentBytes(Decision d) {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            write(g, d, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator g, Decision d, boolean document) throws IOException {
         g.writeStartObject();
         writeString(g, F_TENANT_ID, d.tenantId);
         writeString(g, F_INVOICE_ID, d.invoiceId);
@@ -101,11 +126,30 @@ public final class DecisionJson {
         if (d.invoiceDate != null) {
             writeString(g, F_INVOICE_DATE, d.invoiceDate.toString());
         }
-        stringIfSet(g, F_AMOUNT, d.amount);
+        if (d.amount != null) {
+            g.writeFieldName(F_AMOUNT);
+            if (document) {
+                g.writeNumber(new BigDecimal(d.amount));
+            } else {
+                g.writeString(d.amount);
+            }
+        }
         stringIfSet(g, F_CURRENCY, d.currency);
         writeString(g, F_EVENT_TIME, instant(d.eventTime));
+        if (document) {
+            stringIfSet(g, F_DESCRIPTION, d.description);
+            stringIfSet(g, F_REMIT_ACCOUNT, d.remitAccount);
+        }
         writeString(g, F_DECISION, d.decision.name());
         writeNumber(g, F_RISK_SCORE, d.riskScore);
+        if (document) {
+            g.writeFieldName(F_REASON_CODES);
+            g.writeStartArray();
+            for (Reason r : d.reasons) {
+                g.writeString(r.code.name());
+            }
+            g.writeEndArray();
+        }
         g.writeFieldName(F_REASONS);
         g.writeStartArray();
         for (Reason r : d.reasons) {
@@ -125,8 +169,8 @@ public final class DecisionJson {
         writeString(g, F_MODEL_VERSION, d.modelVersion);
         writeString(g, F_JOB_VERSION, d.jobVersion);
         stringIfSet(g, F_SOURCE, d.source);
-        if (d.late) {
-            writeBoolean(g, F_LATE, true);
+        if (d.late || document) {
+            writeBoolean(g, F_LATE, d.late);
         }
         g.writeEndObject();
     }

@@ -3,12 +3,8 @@ package io.invoicesieve.sinks;
 import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.Decision;
-import io.invoicesieve.model.Reason;
 import io.invoicesieve.serde.DecisionJson;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.opensearch.sink.FlushBackoffType;
@@ -21,9 +17,6 @@ import org.opensearch.action.delete.DeleteRequest;
 import org.opensearch.action.index.IndexRequest;
 import org.opensearch.common.xcontent.XContentType;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.util.Arrays;
 
 /**
@@ -104,67 +97,8 @@ public final class OpenSearchDecisionSink {
         }
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
-
-    /** The document: the decision, its invoice's searchable fields, reason codes flattened for aggregations. */
+    /** The document: {@link DecisionJson#toDocumentBytes}, the one writer of decisions. */
     public static byte[] document(Decision d) {
-        ByteArrayBuilder out = new ByteArrayBuilder(1024);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("tenant_id", d.tenantId);
-            g.writeStringField("invoice_id", d.invoiceId);
-            g.writeStringField("vendor_id", d.vendorId);
-            g.writeStringField("invoice_number", d.invoiceNumber);
-            if (d.invoiceDate != null) {
-                g.writeStringField("invoice_date", d.invoiceDate.toString());
-            }
-            if (d.amount != null) {
-                g.writeFieldName("amount");
-                g.writeNumber(new BigDecimal(d.amount));
-            }
-            g.writeStringField("currency", d.currency);
-            if (d.eventTime != null) {
-                g.writeStringField("event_time", d.eventTime.toString());
-            }
-            if (d.description != null) {
-                g.writeStringField("description", d.description);
-            }
-            if (d.remitAccount != null) {
-                g.writeStringField("remit_account", d.remitAccount);
-            }
-            if (d.source != null) {
-                g.writeStringField("source", d.source);
-            }
-            g.writeStringField("decision", d.decision.name());
-            g.writeNumberField("risk_score", d.riskScore);
-            g.writeArrayFieldStart("reason_codes");
-            for (Reason r : d.reasons) {
-                g.writeString(r.code.name());
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("reasons");
-            for (Reason r : d.reasons) {
-                DecisionJson.writeReason(g, r);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("matched_invoice_ids");
-            if (d.matchedInvoiceIds != null) {
-                for (String id : d.matchedInvoiceIds) {
-                    g.writeString(id);
-                }
-            }
-            g.writeEndArray();
-            g.writeStringField("trace_id", d.traceId);
-            if (d.decidedAt != null) {
-                g.writeStringField("decided_at", d.decidedAt.toString());
-            }
-            g.writeStringField("model_version", d.modelVersion);
-            g.writeStringField("job_version", d.jobVersion);
-            g.writeBooleanField("late", d.late);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return DecisionJson.toDocumentBytes(d);
     }
 }
