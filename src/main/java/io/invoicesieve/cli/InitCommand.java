@@ -11,8 +11,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,11 +83,10 @@ public final class InitCommand {
         if (password != null) {
             properties.setProperty("password", password);
         }
-        try (Connection connection = DriverManager.getConnection(config.required(ConnectorOptions.JDBC_URL), properties)) {
-            List<Integer> applied = PostgresSchema.migrate(connection);
-            return applied.isEmpty()
-                    ? "postgres: schema up to date (version " + PostgresSchema.migrations().size() + ")"
-                    : "postgres: applied schema versions " + applied;
-        }
+        PostgresSchema.Result result = PostgresSchema.migrate(config.required(ConnectorOptions.JDBC_URL), properties);
+        return result.applied().isEmpty()
+                ? "postgres: schema up to date (version " + result.version()
+                        + (result.baseline() ? ", baselined from the pre-Flyway schema_version" : "") + ")"
+                : "postgres: applied schema versions " + result.applied();
     }
 }

@@ -1,104 +1,148 @@
 package io.invoicesieve.sinks;
 
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.CoreErrorCode;
+import org.flywaydb.core.api.ErrorCode;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.ValidateOutput;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Properties;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
- * Applies the versioned schema scripts {@code db/V<n>__<name>.sql} (listed in
- * {@code db/migrations.txt}) that a database has not had yet, in one transaction, and
- * records them in {@code schema_version}. A tiny Flyway: no extra dependency to converge, and the
- * scripts are plain SQL that a DBA can read. Safe to run twice and from two pods at once (an advisory
- * lock serializes them); a changed applied script is an error, not a silent re-run.
+ * The PostgreSQL schema, applied by {@code init} with Flyway: the plain SQL scripts
+ * {@code db/V<n>__<name>.sql} on the classpath (src/main/resources/db/) that the database has not had
+ * yet, recorded in {@code flyway_schema_history}. Safe to run twice (nothing pending is a no-op) and
+ * from two pods at once (Flyway holds a PostgreSQL advisory lock while it migrates); an applied script
+ * whose checksum changed fails validation before anything runs, so a change is always a new version.
+ *
+ * <p>A database migrated by the tool that came before Flyway has a {@code schema_version} table and
+ * no Flyway history: when it shows V1 applied with the same V1__init.sql, Flyway baselines at version
+ * 1 (records V1 as there, runs nothing); {@code schema_version} is left in place, unused.
  */
 public final class PostgresSchema {
 
-    /** Arbitrary, fixed: the advisory lock key of invoice-sieve migrations. */
-    private static final long LOCK_KEY = 0x1A7015_5E7EL;
+    /** Where the scripts are: {@code src/main/resources/db/}. */
+    public static final String LOCATION = "classpath:db";
+    /** Flyway's default history table name. */
+    public static final String HISTORY_TABLE = "flyway_schema_history";
+    /** The table of the migrator before Flyway (version, script, checksum, applied_at, applied_by). */
+    static final String LEGACY_TABLE = "schema_version";
+    private static final String V1_SCRIPT = "V1__init.sql";
 
-    public record Migration(int version, String script, String sql, String checksum) {}
+    /**
+     * What one migrate did: the versions applied now (empty when up to date), the schema version
+     * after it, and whether that version is Flyway's baseline of a database of the old migrator.
+     */
+    public record Result(List<String> applied, String version, boolean baseline) {}
 
     private PostgresSchema() {}
 
-    public static List<Migration> migrations() {
-        List<Migration> out = new ArrayList<>();
-        for (String line : resource("db/migrations.txt").split("\n")) {
-            String script = line.trim();
-            if (script.isEmpty() || script.startsWith("#")) {
-                continue;
-            }
-            if (!script.matches("V\\d+__\\w+\\.sql")) {
-                throw new IllegalStateException("Bad migration name " + script);
-            }
-            int version = Integer.parseInt(script.substring(1, script.indexOf("__")));
-            if (version != out.size() + 1) {
-                throw new IllegalStateException("Migrations must be numbered 1, 2, ...; found " + script);
-            }
-            String sql = resource("db/" + script);
-            out.add(new Migration(version, script, sql, sha256(sql)));
-        }
-        return out;
+    /** Migrates the database at {@code jdbcUrl}, connecting with these JDBC properties (user, password, ...). */
+    public static Result migrate(String jdbcUrl, Properties properties) throws SQLException {
+        return migrate(new DriverManagerDataSource(jdbcUrl, properties), LOCATION);
     }
 
-    /** Applies what is missing; returns the versions applied now (empty when up to date). */
-    public static List<Integer> migrate(Connection connection) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        List<Integer> applied = new ArrayList<>();
+    /** Migrates with the scripts at {@code location} (a Flyway location; {@link #LOCATION} in production). */
+    public static Result migrate(DataSource dataSource, String location) throws SQLException {
+        boolean baseline = legacyV1Applied(dataSource);
+        Flyway flyway = Flyway.configure(PostgresSchema.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(location)
+                .failOnMissingLocations(true)
+                .table(HISTORY_TABLE)
+                .validateMigrationNaming(true)
+                .validateOnMigrate(true)
+                .cleanDisabled(true)
+                // all pending versions in one transaction, as before Flyway
+                .group(true)
+                .baselineOnMigrate(baseline)
+                .baselineVersion(MigrationVersion.fromVersion("1"))
+                .baselineDescription("V1 applied before Flyway (" + LEGACY_TABLE + ")")
+                .load();
+        MigrateResult result;
         try {
-            try (Statement st = connection.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
-                st.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                        + " version integer PRIMARY KEY, script text NOT NULL, checksum text NOT NULL,"
-                        + " applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL DEFAULT current_user)");
+            result = flyway.migrate();
+        } catch (FlywayValidateException e) {
+            throw new IllegalStateException(invalidScripts(flyway) + " failed validation (never edit an applied version,"
+                    + " add V<n+1>__*.sql instead): " + e.getMessage(), e);
+        }
+        List<String> applied = result.migrations.stream().map(m -> m.version).collect(Collectors.toList());
+        MigrationInfo current = flyway.info().current();
+        return new Result(applied,
+                current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion(),
+                current != null && current.getType().isBaseline());
+    }
+
+    /** Names the applied scripts that fail validation (pending ones left out), for the error message. */
+    private static String invalidScripts(Flyway flyway) {
+        List<String> scripts = new ArrayList<>();
+        try {
+            for (ValidateOutput invalid : flyway.validateWithResult().invalidMigrations) {
+                ErrorCode code = invalid.errorDetails == null ? null : invalid.errorDetails.errorCode;
+                if (code != CoreErrorCode.RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED
+                        && code != CoreErrorCode.RESOLVED_REPEATABLE_MIGRATION_NOT_APPLIED) {
+                    scripts.add(invalid.filepath == null ? "version " + invalid.version : invalid.filepath);
+                }
             }
-            for (Migration m : migrations()) {
-                String existing = null;
-                try (PreparedStatement ps = connection.prepareStatement("SELECT checksum FROM schema_version WHERE version = ?")) {
-                    ps.setInt(1, m.version());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            existing = rs.getString(1);
-                        }
+        } catch (RuntimeException e) {
+            // the validation error itself is what matters
+        }
+        return scripts.isEmpty() ? "Schema scripts" : "Schema script(s) " + String.join(", ", scripts);
+    }
+
+    /**
+     * True when the database has the old migrator's {@code schema_version} with V1 applied and no
+     * Flyway history yet. Fails when it shows V1 applied from a different V1__init.sql, or versions
+     * Flyway would not know about.
+     */
+    static boolean legacyV1Applied(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + HISTORY_TABLE + "') IS NULL AND to_regclass('" + LEGACY_TABLE + "') IS NOT NULL")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return false;
+                }
+            }
+            List<String> rows = new ArrayList<>();
+            String v1Checksum = null;
+            try (ResultSet rs = st.executeQuery("SELECT version, script, checksum FROM " + LEGACY_TABLE + " ORDER BY version")) {
+                while (rs.next()) {
+                    rows.add(rs.getInt(1) + " " + rs.getString(2));
+                    if (rs.getInt(1) == 1) {
+                        v1Checksum = rs.getString(3);
                     }
                 }
-                if (existing != null) {
-                    if (!existing.equals(m.checksum())) {
-                        throw new IllegalStateException("Schema version " + m.version() + " (" + m.script()
-                                + ") was applied with a different script; add a new version instead of editing it");
-                    }
-                    continue;
-                }
-                try (Statement st = connection.createStatement()) {
-                    st.execute(m.sql());
-                }
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "INSERT INTO schema_version (version, script, checksum) VALUES (?, ?, ?)")) {
-                    ps.setInt(1, m.version());
-                    ps.setString(2, m.script());
-                    ps.setString(3, m.checksum());
-                    ps.executeUpdate();
-                }
-                applied.add(m.version());
             }
-            connection.commit();
-            return applied;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
+            if (v1Checksum == null || rows.size() != 1) {
+                throw new IllegalStateException(LEGACY_TABLE + " shows " + rows + "; only version 1 (" + V1_SCRIPT
+                        + ") can be taken over by Flyway");
+            }
+            if (!v1Checksum.equals(sha256(resource("db/" + V1_SCRIPT)))) {
+                throw new IllegalStateException("Schema version 1 (" + V1_SCRIPT + ") was applied (" + LEGACY_TABLE
+                        + ") with a different script; add a new version instead of editing it");
+            }
+            return true;
         }
     }
 
@@ -109,15 +153,72 @@ public final class PostgresSchema {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private static String sha256(String text) {
+    /** The old migrator's checksum: SHA-256 of the script's UTF-8 text, hex. */
+    static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** New connections from {@link DriverManager}, so every {@code sieve.jdbc.properties.*} reaches the driver. */
+    private static final class DriverManagerDataSource implements DataSource {
+        private final String url;
+        private final Properties properties;
+
+        DriverManagerDataSource(String url, Properties properties) {
+            this.url = url;
+            this.properties = properties;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return DriverManager.getConnection(url, properties);
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            Properties p = new Properties();
+            p.putAll(properties);
+            p.setProperty("user", user);
+            p.setProperty("password", password);
+            return DriverManager.getConnection(url, p);
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {}
+
+        @Override
+        public void setLoginTimeout(int seconds) {}
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("Not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
         }
     }
 }

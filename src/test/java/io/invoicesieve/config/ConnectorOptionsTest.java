@@ -4,8 +4,15 @@ import io.invoicesieve.sinks.PostgresSchema;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,8 +90,17 @@ class ConnectorOptionsTest {
     }
 
     @Test
-    void schemaVersionsAreNumberedFromOne() {
-        assertThat(PostgresSchema.migrations()).extracting(PostgresSchema.Migration::version).containsExactly(1);
-        assertThat(PostgresSchema.migrations().get(0).sql()).contains("CREATE TABLE decisions", "ON decisions");
+    void schemaVersionsAreNumberedFromOne() throws IOException {
+        assertThat(PostgresSchema.LOCATION).isEqualTo("classpath:db");
+        List<String> scripts;
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db"))) {
+            scripts = files.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+        // only Flyway versioned scripts, V1, V2, ... without gaps
+        assertThat(scripts).allMatch(name -> name.matches("V\\d+__\\w+\\.sql"));
+        assertThat(scripts).extracting(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, scripts.size()).boxed().collect(Collectors.toList()))
+                .contains(1);
+        assertThat(Files.readString(Path.of("src/main/resources/db/V1__init.sql"))).contains("CREATE TABLE decisions", "ON decisions");
     }
 }
