@@ -75,7 +75,7 @@ public final class InitCommand {
         return report;
     }
 
-    static String migrate(SieveConfig config) throws Exception {
+    public static String migrate(SieveConfig config) throws Exception {
         Properties properties = new Properties();
         properties.putAll(config.prefixed(ConnectorOptions.JDBC_PROPERTIES_PREFIX));
         properties.setProperty("user", config.get(ConnectorOptions.JDBC_USER));

@@ -1,5 +1,6 @@
 package io.invoicesieve.job;
 
+import io.invoicesieve.cli.InitCommand;
 import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.sinks.PostgresSchema;
