@@ -4,6 +4,7 @@ import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.generator.GeneratorConfig;
 import io.invoicesieve.generator.InvoiceGenerator;
 import io.invoicesieve.job.LocalCommand;
+import io.invoicesieve.testing.JobOutputs;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,9 @@ class AccuracyITCase {
 
         String report = accuracy.markdown("AccuracyITCase", "seed 31");
         assertThat(accuracy.outcomes).hasSize(accuracy.truth.size());
+        // every line the local job wrote is valid against the contract
+        assertThat(JobOutputs.decisions(dir.resolve("out"))).hasSize(accuracy.outcomes.size());
+        assertThat(JobOutputs.deadLetters(dir.resolve("out"))).hasSize(accuracy.deadLetters);
         assertThat(accuracy.targetsMet()).as(report).isTrue();
         assertThat(accuracy.falseHoldRate()).as(report).isLessThanOrEqualTo(0.002);
         assertThat(accuracy.matchedOriginalShare()).as(report).isGreaterThanOrEqualTo(0.95);
