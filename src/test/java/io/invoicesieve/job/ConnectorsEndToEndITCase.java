@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static io.invoicesieve.job.ConnectorsTestKit.decisionRows;
 import static io.invoicesieve.job.ConnectorsTestKit.documentCount;
 import static io.invoicesieve.job.ConnectorsTestKit.documentIds;
 import static io.invoicesieve.job.ConnectorsTestKit.readCommitted;
@@ -64,6 +65,8 @@ class ConnectorsEndToEndITCase {
 
         // PostgreSQL: exactly one decision (and invoice) per distinct valid invoice, each written once.
         assertThat(sqlLong(config, "SELECT count(*) FROM decisions")).isEqualTo(input.distinctValid.size());
+        // every row, read back as the decision it stands for, is valid against the contract
+        assertThat(decisionRows(config)).hasSize(input.distinctValid.size());
         assertThat(sqlLong(config, "SELECT count(*) FROM invoices")).isEqualTo(input.distinctValid.size());
         assertThat(new HashSet<>(sqlStrings(config, "SELECT tenant_id || ':' || invoice_id FROM decisions")))
                 .isEqualTo(input.distinctValid);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static io.invoicesieve.job.ConnectorsTestKit.decisionRows;
 import static io.invoicesieve.job.ConnectorsTestKit.documentIds;
 import static io.invoicesieve.job.ConnectorsTestKit.readCommitted;
 import static io.invoicesieve.job.ConnectorsTestKit.sqlLong;
@@ -59,6 +60,8 @@ class ConnectorsFailureITCase {
         assertThat(ConnectorsTestKit.FailAfterCheckpoint.FAILURES.get()).isEqualTo(2);
 
         assertThat(sqlLong(config, "SELECT count(*) FROM decisions")).isEqualTo(input.distinctValid.size());
+        // every row, read back as the decision it stands for, is valid against the contract
+        assertThat(decisionRows(config)).hasSize(input.distinctValid.size());
         assertThat(new HashSet<>(sqlStrings(config, "SELECT tenant_id || ':' || invoice_id FROM decisions")))
                 .isEqualTo(input.distinctValid);
         // every write audited: at least one row per decision, more where a restart replayed it

@@ -5,10 +5,14 @@ import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.sinks.OpenSearchIndex;
+import io.invoicesieve.testing.ContractSchemas;
 import io.invoicesieve.testing.KafkaService;
 import io.invoicesieve.testing.OpenSearchService;
 import io.invoicesieve.testing.PostgresService;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
@@ -30,6 +34,7 @@ import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.RestClient;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -49,10 +54,13 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** What the connector ITCases share: configuration on the test services, input data, read-back. */
 final class ConnectorsTestKit {
 
     static final Instant BASE = Instant.parse("2026-03-02T09:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ConnectorsTestKit() {}
 
@@ -209,8 +217,29 @@ final class ConnectorsTestKit {
 
     // ------------------------------------------------------------------------------------ read back
 
-    /** Every committed record of a topic (read_committed): key (may be null) to count. */
+    /**
+     * Every committed record of a topic (read_committed). The values of the job's decisions and
+     * dead-letter topics are checked against contract/decision.schema.json and dead-letter.schema.json.
+     */
     static List<ConsumerRecord<byte[], byte[]>> readCommitted(SieveConfig config, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> records = readCommittedRecords(config, topic);
+        String schema = topic.equals(config.get(ConnectorOptions.KAFKA_DECISIONS_TOPIC)) ? ContractSchemas.DECISION
+                : topic.equals(config.get(ConnectorOptions.KAFKA_DEAD_LETTER_TOPIC)) ? ContractSchemas.DEAD_LETTER
+                : null;
+        if (schema != null) {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                String value = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
+                try {
+                    ContractSchemas.assertValid(schema, value);
+                } catch (AssertionError e) {
+                    throw new AssertionError(topic + "/" + r.partition() + "@" + r.offset() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return records;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommittedRecords(SieveConfig config, String topic) {
         Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS));
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -257,6 +286,48 @@ final class ConnectorsTestKit {
         }
     }
 
+    /**
+     * Every decision row of PostgreSQL, with its invoice row, as the decision JSON it stands for (null
+     * columns left out, as the job leaves them out), each checked against contract/decision.schema.json;
+     * the {@code evidence} column must hold exactly the reasons' evidence by reason code.
+     */
+    static List<JsonNode> decisionRows(SieveConfig config) throws Exception {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String row : sqlStrings(config, DECISION_ROWS)) {
+            JsonNode both = JSON.readTree(row);
+            JsonNode decision = both.get("decision");
+            try {
+                ContractSchemas.assertValid(ContractSchemas.DECISION, decision);
+            } catch (AssertionError e) {
+                throw new AssertionError("PostgreSQL decision row: " + e.getMessage(), e);
+            }
+            ObjectNode evidence = JSON.createObjectNode();
+            for (JsonNode reason : decision.get("reasons")) {
+                if (reason.has("evidence")) {
+                    evidence.set(reason.get("code").asText(), reason.get("evidence"));
+                }
+            }
+            assertThat(both.get("evidence")).as("evidence column of %s", decision).isEqualTo(evidence);
+            rows.add(decision);
+        }
+        return rows;
+    }
+
+    private static final String UTC_MICROS = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
+
+    private static final String DECISION_ROWS =
+            "SELECT json_build_object('decision', json_strip_nulls(json_build_object("
+                    + "'tenant_id', d.tenant_id, 'invoice_id', d.invoice_id, 'vendor_id', i.vendor_id,"
+                    + " 'invoice_number', i.invoice_number, 'invoice_date', to_char(i.invoice_date, 'YYYY-MM-DD'),"
+                    + " 'amount', i.amount::text, 'currency', i.currency,"
+                    + " 'event_time', to_char(i.event_time AT TIME ZONE 'UTC', " + UTC_MICROS + "),"
+                    + " 'decision', d.decision, 'risk_score', d.risk_score, 'reasons', d.reasons,"
+                    + " 'matched_invoice_ids', to_json(d.matched_invoice_ids), 'trace_id', d.trace_id,"
+                    + " 'decided_at', to_char(d.decided_at AT TIME ZONE 'UTC', " + UTC_MICROS + "),"
+                    + " 'model_version', d.model_version, 'job_version', d.job_version, 'source', i.source,"
+                    + " 'late', d.late)), 'evidence', d.evidence)::text"
+                    + " FROM decisions d JOIN invoices i USING (tenant_id, invoice_id)";
+
     static long sqlLong(SieveConfig config, String query) throws Exception {
         try (Connection c = DriverManager.getConnection(
                         config.get(ConnectorOptions.JDBC_URL), config.get(ConnectorOptions.JDBC_USER), "x");
@@ -299,15 +370,29 @@ final class ConnectorsTestKit {
         return Long.parseLong(body.replaceAll(".*\"count\":(\\d+).*", "$1"));
     }
 
+    /** The ids of all documents of the index (each checked against the contract, see {@link #search}). */
     static Set<String> documentIds(SieveConfig config) throws Exception {
-        return search(config, "{\"size\":10000,\"_source\":false,\"query\":{\"match_all\":{}}}");
+        return search(config, "{\"size\":10000,\"query\":{\"match_all\":{}}}");
     }
 
-    /** The ids of the documents a search request body finds. */
+    /**
+     * The ids of the documents a search request body finds. The _source of every hit that has one is
+     * checked against contract/opensearch-document.schema.json.
+     */
     static Set<String> search(SieveConfig config, String body) throws Exception {
         String index = config.get(ConnectorOptions.OPENSEARCH_INDEX);
         opensearch(config, "POST", "/" + index + "/_refresh", null);
-        return ids(opensearch(config, "POST", "/" + index + "/_search", body));
+        String response = opensearch(config, "POST", "/" + index + "/_search", body);
+        for (JsonNode hit : JSON.readTree(response).path("hits").path("hits")) {
+            if (hit.has("_source")) {
+                try {
+                    ContractSchemas.assertValid(ContractSchemas.OPENSEARCH_DOCUMENT, hit.get("_source"));
+                } catch (AssertionError e) {
+                    throw new AssertionError(index + " document " + hit.path("_id").asText() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return ids(response);
     }
 
     static Set<String> ids(String body) {

@@ -8,9 +8,9 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.serde.DecisionJson;
 import io.invoicesieve.sinks.JsonLinesFileSink;
 import io.invoicesieve.sources.InvoiceLineFormat;
+import io.invoicesieve.testing.JobOutputs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.src.FileSource;
@@ -46,8 +46,6 @@ class InvoiceSievePipelineITCase {
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(2)
                             .build());
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void everyInvoiceGetsExactlyOneDecisionAndEveryMalformedLineIsADeadLetter(@TempDir java.nio.file.Path dir)
@@ -96,36 +94,25 @@ class InvoiceSievePipelineITCase {
         assertThat(replays).isPositive();
         assertThat(lateIds).isNotEmpty();
 
-        // decisions: both sink subtasks' files
+        // decisions: both sink subtasks' files, every line valid against contract/decision.schema.json
         Map<String, Integer> decisionsPerInvoice = new HashMap<>();
-        for (java.nio.file.Path file : outputs(dir.resolve("out"), "decisions")) {
-            for (String line : Files.readAllLines(file)) {
-                JsonNode d = JSON.readTree(line);
-                decisionsPerInvoice.merge(d.get("tenant_id").asText() + "/" + d.get("invoice_id").asText(), 1, Integer::sum);
-                assertThat(d.get("risk_score").asDouble()).isBetween(0.0, 1.0);
-                assertThat(d.get("trace_id").asText()).isNotBlank();
-                assertThat(d.get("decision").asText()).isIn("PASS", "REVIEW", "HOLD");
-            }
+        for (JsonNode d : JobOutputs.decisions(dir.resolve("out"))) {
+            decisionsPerInvoice.merge(d.get("tenant_id").asText() + "/" + d.get("invoice_id").asText(), 1, Integer::sum);
+            assertThat(d.get("risk_score").asDouble()).isBetween(0.0, 1.0);
+            assertThat(d.get("trace_id").asText()).isNotBlank();
+            assertThat(d.get("decision").asText()).isIn("PASS", "REVIEW", "HOLD");
         }
         assertThat(decisionsPerInvoice.keySet()).isEqualTo(expectedIds);
         assertThat(decisionsPerInvoice.values()).allMatch(n -> n == 1);
 
+        // dead letters: every line valid against contract/dead-letter.schema.json
         long deadLetters = 0;
-        for (java.nio.file.Path file : outputs(dir.resolve("out"), "dlq")) {
-            for (String line : Files.readAllLines(file)) {
-                JsonNode dl = JSON.readTree(line);
-                assertThat(dl.get("reason").asText()).isNotBlank();
-                assertThat(dl.get("origin").asText()).startsWith("file:line ");
-                deadLetters++;
-            }
+        for (JsonNode dl : JobOutputs.deadLetters(dir.resolve("out"))) {
+            assertThat(dl.get("reason").asText()).isNotBlank();
+            assertThat(dl.get("origin").asText()).startsWith("file:line ");
+            deadLetters++;
         }
         assertThat(deadLetters).isEqualTo(malformed);
         assertThat(decisionsPerInvoice.size() + deadLetters + replays).isEqualTo(truthRows.size() - 1);
-    }
-
-    private static List<java.nio.file.Path> outputs(java.nio.file.Path dir, String prefix) throws Exception {
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).sorted().toList();
-        }
     }
 }

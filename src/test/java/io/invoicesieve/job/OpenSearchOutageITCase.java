@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static io.invoicesieve.job.ConnectorsTestKit.decisionRows;
 import static io.invoicesieve.job.ConnectorsTestKit.documentCount;
 import static io.invoicesieve.job.ConnectorsTestKit.documentIds;
 import static io.invoicesieve.job.ConnectorsTestKit.readCommitted;
@@ -84,6 +85,8 @@ class OpenSearchOutageITCase {
         assertThat(documentIds(config)).isEqualTo(flagged);
         assertThat(documentCount(config)).isEqualTo(flagged.size());
         assertThat(sqlLong(config, "SELECT count(*) FROM decisions")).isEqualTo(input.distinctValid.size());
+        // every row, read back as the decision it stands for, is valid against the contract
+        assertThat(decisionRows(config)).hasSize(input.distinctValid.size());
         List<ConsumerRecord<byte[], byte[]>> decisions = readCommitted(config, "outage-decisions");
         Set<String> keys = decisions.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
         assertThat(decisions).hasSize(input.distinctValid.size());

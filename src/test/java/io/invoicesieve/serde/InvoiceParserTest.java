@@ -2,6 +2,7 @@ package io.invoicesieve.serde;
 
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.model.Invoice;
+import io.invoicesieve.testing.ContractSchemas;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +11,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -28,7 +28,7 @@ class InvoiceParserTest {
 
     @Test
     void parsesTheContractSample() throws Exception {
-        String sample = Files.readString(Path.of("../shared/contract/sample-invoice.json")).trim();
+        String sample = Files.readString(ContractSchemas.file("sample-invoice.json")).trim();
         Invoice inv = parser.parse(sample);
         assertThat(inv.tenantId).isEqualTo("acme");
         assertThat(inv.invoiceId).isEqualTo("acme-000001");

@@ -1,9 +1,10 @@
 package io.invoicesieve.tools.accuracy;
 
 import io.invoicesieve.config.SieveConfig;
+import io.invoicesieve.cli.LocalCommand;
+import io.invoicesieve.testing.JobOutputs;
 import io.invoicesieve.tools.generator.GeneratorConfig;
 import io.invoicesieve.tools.generator.InvoiceGenerator;
-import io.invoicesieve.cli.LocalCommand;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,9 @@ class AccuracyITCase {
 
         String report = accuracy.markdown("AccuracyITCase", "seed 31");
         assertThat(accuracy.outcomes).hasSize(accuracy.truth.size());
+        // every line the local job wrote is valid against the contract
+        assertThat(JobOutputs.decisions(dir.resolve("out"))).hasSize(accuracy.outcomes.size());
+        assertThat(JobOutputs.deadLetters(dir.resolve("out"))).hasSize(accuracy.deadLetters);
         assertThat(accuracy.targetsMet()).as(report).isTrue();
         assertThat(accuracy.falseHoldRate()).as(report).isLessThanOrEqualTo(0.002);
         assertThat(accuracy.matchedOriginalShare()).as(report).isGreaterThanOrEqualTo(0.95);
