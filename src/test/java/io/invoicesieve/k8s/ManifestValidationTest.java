@@ -13,6 +13,42 @@ import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.util.TimeUtils;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.RollingFileAppender;
+import org.apache.logging.log4j.core.appender.rolling.DefaultRolloverStrategy;
+import org.apache.logging.log4j.core.appender.rolling.SizeBasedTriggeringPolicy;
+import org.apache.logging.log4j.core.config.ConfigurationSource;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.properties.PropertiesConfigurationFactory;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.message.SimpleMessage;
+import org.apache.logging.log4j.status.StatusData;
+import org.apache.logging.log4j.status.StatusListener;
+import org.apache.logging.log4j.status.StatusLogger;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import org.apache.flink.configuration.ConfigOption;
@@ -37,9 +73,11 @@ import java.io.Reader;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,6 +87,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,11 +137,17 @@ class ManifestValidationTest {
                     "org.apache.flink.configuration.StateChangelogOptions",
                     "org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions",
                     "org.apache.flink.contrib.streaming.state.RocksDBOptions",
-                    "org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions");
+                    "org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions",
+                    // flink-kubernetes (test scope, see pom.xml): kubernetes.* keys of Flink itself
+                    "org.apache.flink.kubernetes.configuration.KubernetesConfigOptions",
+                    "org.apache.flink.kubernetes.configuration.KubernetesHighAvailabilityOptions");
 
-    /** flink-kubernetes is not a dependency of this project; its options are checked if present. */
-    private static final List<String> OPTIONAL_FLINK_OPTION_CLASSES =
-            List.of("org.apache.flink.kubernetes.configuration.KubernetesConfigOptions");
+    /**
+     * Deprecated keys that stay on purpose: operator 1.10 is built on Flink 1.19 and reads the
+     * checkpoint and savepoint directories only under these names (k8s-operator/README.md,
+     * "Operator pitfalls"). Every other deprecated key is an error.
+     */
+    private static final Set<String> ALLOWED_DEPRECATED_KEYS = Set.of("state.checkpoints.dir", "state.savepoints.dir");
 
     /**
      * The operator's KubernetesOperatorConfigOptions keys. The operator module is not on Maven
@@ -139,6 +184,10 @@ class ManifestValidationTest {
     private static final ObjectMapper STRICT_YAML = strictYamlMapper();
 
     private static Map<String, ConfigOption<?>> flinkOptions;
+    /** Deprecated key -> what replaces it (a fallback key marked deprecated, or a @Deprecated option). */
+    private static final Map<String, String> deprecatedKeys = new HashMap<>();
+    /** Keys declared by a non-deprecated option somewhere (a key can be declared twice in Flink). */
+    private static final Set<String> currentKeys = new java.util.HashSet<>();
     private static Set<String> reporterSuffixes;
     private static Set<String> operatorKeys;
 
@@ -149,13 +198,7 @@ class ManifestValidationTest {
         for (String name : FLINK_OPTION_CLASSES) {
             collectOptions(Class.forName(name));
         }
-        for (String name : OPTIONAL_FLINK_OPTION_CLASSES) {
-            try {
-                collectOptions(Class.forName(name));
-            } catch (ClassNotFoundException absent) {
-                // not on the classpath: kubernetes.* keys other than the operator's are then unknown
-            }
-        }
+        deprecatedKeys.keySet().removeAll(currentKeys);
         // MetricOptions declares the per-reporter options by their suffix (factory.class, interval, ...).
         for (ConfigOption<?> option : optionsOf(MetricOptions.class)) {
             if (!option.key().startsWith("metrics.")) {
@@ -172,7 +215,11 @@ class ManifestValidationTest {
             }
         }
         assertThat(operatorKeys).contains("kubernetes.operator.periodic.savepoint.interval");
-        assertThat(flinkOptions).containsKeys("state.backend.type", "state.savepoints.dir", "state.backend.rocksdb.localdir");
+        assertThat(flinkOptions).containsKeys(
+                "state.backend.type", "state.savepoints.dir", "state.backend.rocksdb.localdir",
+                "kubernetes.taskmanager.service-account");
+        assertThat(deprecatedKeys).containsKeys("execution.buffer-timeout", "state.backend.incremental")
+                .doesNotContainKey("execution.buffer-timeout.interval");
     }
 
     // ------------------------------------------------------------------ manifests
@@ -370,8 +417,8 @@ class ManifestValidationTest {
         String prod = Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"));
         String typo =
                 prod.replace(
-                        "    state.backend.incremental: \"true\"",
-                        "    state.backend.incremental: \"true\"\n    state.backend.incremantal: \"true\"\n"
+                        "    execution.checkpointing.incremental: \"true\"",
+                        "    execution.checkpointing.incremental: \"true\"\n    state.backend.incremantal: \"true\"\n"
                                 + "    metrics.reporter.prom.prot: \"9249\"");
 
         Map<String, String> conf = flinkDeployments(typo).get(0).getSpec().getFlinkConfiguration();
@@ -389,6 +436,942 @@ class ManifestValidationTest {
         assertThat(literal).contains("value: hunter2");
 
         assertThat(secretProblems(flinkDeployments(literal).get(0))).anyMatch(p -> p.contains("SIEVE_JDBC_PASSWORD"));
+    }
+
+    // ------------------------------------------------------------------ operations on a real cluster
+
+    /** RocksDB's block cache and write buffers per slot (README "TaskManager memory"). */
+    static final MemorySize MANAGED_MEMORY_PER_SLOT_FLOOR = MemorySize.parse("256m");
+
+    /** Flink's user in the official image (flink-docker: groupadd/useradd --uid 9999 flink). */
+    static final long FLINK_UID = 9999L;
+
+    /** Where Flink writes at run time; each must be a writable ephemeral volume. */
+    static final List<String> FLINK_WRITABLE_DIRS = List.of("/tmp", "/opt/flink/log");
+
+    /** Flink mounts its configuration ConfigMap here; nothing of ours may hide it. */
+    static final String FLINK_CONF_DIR = "/opt/flink/conf";
+
+    static final Pattern IMAGE_BY_DIGEST = Pattern.compile("[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+@sha256:[0-9a-f]{64}");
+
+    /** Static cloud credentials; S3 is reached through the service accounts' IAM role instead. */
+    static final Set<String> STATIC_CLOUD_KEY_ENV =
+            Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS", "AZURE_CLIENT_SECRET");
+
+    static final String IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+    static final Path K8S_README = MANIFESTS.resolve("README.md");
+
+    /** Settings whose values k8s-operator/README.md states; its settings table must match every manifest. */
+    static final Set<String> DOCUMENTED_SETTINGS =
+            Set.of(
+                    "execution.buffer-timeout.interval",
+                    "taskmanager.memory.managed.size",
+                    "state.backend.rocksdb.memory.managed",
+                    "kubernetes.operator.periodic.savepoint.interval",
+                    "kubernetes.operator.savepoint.history.max.count",
+                    "kubernetes.operator.savepoint.history.max.age",
+                    "kubernetes.operator.cluster.health-check.enabled",
+                    "kubernetes.operator.cluster.health-check.restarts.window",
+                    "kubernetes.operator.cluster.health-check.restarts.threshold",
+                    "kubernetes.operator.cluster.health-check.checkpoint-progress.enabled",
+                    "kubernetes.operator.cluster.health-check.checkpoint-progress.window");
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void noDeprecatedFlinkKeys(Path file) throws IOException {
+        for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+            assertThat(deprecatedKeysIn(deployment.getSpec().getFlinkConfiguration()))
+                    .as(file + ": deprecated keys (key -> replacement)").isEmpty();
+        }
+    }
+
+    @Test
+    void deprecatedKeyIsReported() throws IOException {
+        String prod = Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"));
+        String old = prod.replace("    execution.buffer-timeout.interval: 10 ms", "    execution.buffer-timeout: 10 ms");
+        assertThat(old).isNotEqualTo(prod);
+        assertThat(deprecatedKeysIn(flinkDeployments(old).get(0).getSpec().getFlinkConfiguration()))
+                .containsEntry("execution.buffer-timeout", "execution.buffer-timeout.interval");
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void rocksDbWorksOnAnEphemeralVolumeWithRequestedStorage(Path file) throws IOException {
+        for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+            assertThat(ephemeralStorageProblems(deployment)).as(file.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void rocksDbOnTheRootFileSystemIsReported() throws IOException {
+        String prod = Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"));
+        String moved = prod.replace("state.backend.rocksdb.localdir: /opt/flink/rocksdb", "state.backend.rocksdb.localdir: /opt/flink/state");
+        assertThat(ephemeralStorageProblems(flinkDeployments(moved).get(0)))
+                .anyMatch(p -> p.contains("state.backend.rocksdb.localdir"));
+        String unbounded = prod.replace("            emptyDir:\n              sizeLimit: 40Gi\n", "            emptyDir: {}\n");
+        assertThat(unbounded).isNotEqualTo(prod);
+        assertThat(ephemeralStorageProblems(flinkDeployments(unbounded).get(0))).anyMatch(p -> p.contains("sizeLimit"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void taskManagersHaveManagedMemoryForRocksDb(Path file) throws IOException {
+        for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+            Map<String, String> conf = deployment.getSpec().getFlinkConfiguration();
+            Configuration flink = Configuration.fromMap(conf);
+            assertThat(flink.get(org.apache.flink.contrib.streaming.state.RocksDBOptions.USE_MANAGED_MEMORY)).as(file.toString()).isTrue();
+            assertThat(conf).as(file + ": explicit managed size, not a fraction of whatever the process gets")
+                    .containsKey("taskmanager.memory.managed.size");
+            assertThat(managedMemoryPerSlot(deployment)).as(file + ": managed memory per slot")
+                    .isGreaterThanOrEqualTo(MANAGED_MEMORY_PER_SLOT_FLOOR);
+        }
+        assertThat(Files.readString(K8S_README)).as("the floor is documented").contains("256 MB per slot");
+    }
+
+    @Test
+    void tooLittleManagedMemoryIsReported() throws IOException {
+        String dev = Files.readString(MANIFESTS.resolve("invoice-sieve-dev.yaml"));
+        String small = dev.replace("taskmanager.memory.managed.size: 640m", "taskmanager.memory.managed.size: 256m");
+        assertThat(managedMemoryPerSlot(flinkDeployments(small).get(0))).isLessThan(MANAGED_MEMORY_PER_SLOT_FLOOR);
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void logConfigurationIsValidForLog4j(Path file) throws IOException {
+        for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+            Map<String, String> logs = deployment.getSpec().getLogConfiguration();
+            assertThat(logs).as(file.toString()).isNotNull().containsOnlyKeys("log4j-console.properties");
+            assertThat(logConfigProblems(logs.get("log4j-console.properties"), deployment)).as(file.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void jsonTemplateLayoutIsRejected() throws IOException {
+        FlinkDeployment prod = flinkDeployments(Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"))).get(0);
+        String log4j = prod.getSpec().getLogConfiguration().get("log4j-console.properties");
+        String template = log4j.replace("appender.json.layout.type = PatternLayout", "appender.json.layout.type = JsonTemplateLayout");
+        assertThat(template).isNotEqualTo(log4j);
+        assertThat(logConfigProblems(template, prod)).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void podDisruptionBudgetLetsOnePodGoAtATime(Path file) throws IOException {
+        String yaml = Files.readString(file);
+        for (FlinkDeployment deployment : flinkDeployments(yaml)) {
+            assertThat(pdbProblems(deployment, objects(yaml, "PodDisruptionBudget", PodDisruptionBudget.class)))
+                    .as(file.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void rescaleWithoutThePdbIsReported() throws IOException {
+        String prod = Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"));
+        String rescaled = prod.replace("    parallelism: 4\n", "    parallelism: 8\n");
+        assertThat(pdbProblems(flinkDeployments(rescaled).get(0), objects(rescaled, "PodDisruptionBudget", PodDisruptionBudget.class)))
+                .anyMatch(p -> p.contains("minAvailable"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void healthCheckAndSavepointHistoryAreSetAsDocumented(Path file) throws IOException {
+        String readme = Files.readString(K8S_README);
+        for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+            Map<String, String> conf = deployment.getSpec().getFlinkConfiguration();
+            Configuration flink = Configuration.fromMap(conf);
+            assertThat(conf.get("kubernetes.operator.cluster.health-check.enabled")).as(file.toString()).isEqualTo("true");
+            assertThat(conf.get("kubernetes.operator.cluster.health-check.checkpoint-progress.enabled")).as(file.toString()).isEqualTo("true");
+            assertThat(Integer.parseInt(conf.get("kubernetes.operator.cluster.health-check.restarts.threshold"))).isPositive();
+            TimeUtils.parseDuration(conf.get("kubernetes.operator.cluster.health-check.restarts.window"));
+            // The operator ignores a checkpoint-progress window below this minimum (ClusterHealthEvaluator).
+            long interval = flink.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis();
+            long timeout = flink.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_TIMEOUT).toMillis();
+            int tolerable = flink.get(org.apache.flink.configuration.CheckpointingOptions.TOLERABLE_FAILURE_NUMBER);
+            Duration window = TimeUtils.parseDuration(conf.get("kubernetes.operator.cluster.health-check.checkpoint-progress.window"));
+            assertThat(window).as(file + ": checkpoint-progress window").isGreaterThanOrEqualTo(Duration.ofMillis(Math.max(interval, timeout) * (tolerable + 2)));
+            // History: the age is the promise; the count must not cut the periodic savepoints of that age.
+            Duration maxAge = TimeUtils.parseDuration(conf.get("kubernetes.operator.savepoint.history.max.age"));
+            Duration periodic = TimeUtils.parseDuration(conf.get("kubernetes.operator.periodic.savepoint.interval"));
+            long periodicInMaxAge = (maxAge.toMillis() + periodic.toMillis() - 1) / periodic.toMillis();
+            assertThat(Long.parseLong(conf.get("kubernetes.operator.savepoint.history.max.count")))
+                    .as(file + ": max.count >= periodic savepoints within max.age").isGreaterThan(periodicInMaxAge);
+            assertThat(documentedSettingMismatches(readme, deployment)).as(file + " vs k8s-operator/README.md").isEmpty();
+        }
+    }
+
+    @Test
+    void readmeThatPromisesOtherValuesIsReported() throws IOException {
+        FlinkDeployment prod = flinkDeployments(Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"))).get(0);
+        String readme = Files.readString(K8S_README);
+        String value = prod.getSpec().getFlinkConfiguration().get("kubernetes.operator.savepoint.history.max.count");
+        String wrong = readme.replace("| `kubernetes.operator.savepoint.history.max.count` | `" + value + "` | `" + value + "` |",
+                "| `kubernetes.operator.savepoint.history.max.count` | `10` | `10` |");
+        assertThat(wrong).isNotEqualTo(readme);
+        assertThat(documentedSettingMismatches(wrong, prod)).anyMatch(p -> p.contains("max.count"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void podsAreHardened(Path file) throws IOException {
+        for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+            assertThat(hardeningProblems(deployment)).as(file.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void writableRootOrRootUserIsReported() throws IOException {
+        String prod = Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"));
+        assertThat(hardeningProblems(flinkDeployments(prod.replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false")).get(0)))
+                .anyMatch(p -> p.contains("readOnlyRootFilesystem"));
+        assertThat(hardeningProblems(flinkDeployments(prod.replace("runAsUser: 9999", "runAsUser: 0")).get(0)))
+                .anyMatch(p -> p.contains("runAsUser"));
+        assertThat(hardeningProblems(flinkDeployments(prod.replace("defaultMode: 0440", "defaultMode: 0400")).get(0)))
+                .anyMatch(p -> p.contains("defaultMode"));
+        assertThat(hardeningProblems(flinkDeployments(prod.replace("image: registry.example.com/invoice-sieve@sha256:", "image: registry.example.com/invoice-sieve:0.1.0#")).get(0)))
+                .anyMatch(p -> p.contains("digest"));
+        assertThat(hardeningProblems(flinkDeployments(prod.replace("              mountPath: /tmp\n", "              mountPath: /scratch\n")).get(0)))
+                .anyMatch(p -> p.contains("/tmp"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void noStaticCloudCredentials(Path file) throws IOException {
+        for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+            assertThat(staticCloudKeys(deployment)).as(file.toString()).isEmpty();
+        }
+        for (Secret secret : objects(Files.readString(MANIFESTS.resolve("secrets-example.yaml")), "Secret", Secret.class)) {
+            Set<String> keys = new TreeSet<>();
+            keys.addAll(secret.getStringData().keySet());
+            keys.addAll(secret.getData().keySet());
+            assertThat(keys).as("secrets-example.yaml " + secret.getMetadata().getName())
+                    .noneMatch(k -> k.matches("(?i).*(access-key|secret-access|aws).*"));
+        }
+    }
+
+    @Test
+    void awsKeysInEnvAreReported() throws IOException {
+        String prod = Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"));
+        String keys =
+                prod.replaceFirst(
+                        "          env:\n",
+                        "          env:\n            - name: AWS_ACCESS_KEY_ID\n              valueFrom:\n                secretKeyRef:\n"
+                                + "                  name: invoice-sieve-s3\n                  key: access-key-id\n");
+        assertThat(staticCloudKeys(flinkDeployments(keys).get(0))).contains("AWS_ACCESS_KEY_ID");
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifestFiles")
+    void jobManagerAndTaskManagersHaveSeparateMinimalAccounts(Path file) throws IOException {
+        for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+            assertThat(accountProblems(deployment, allManifestText())).as(file.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void taskManagerAccountThatMayWriteIsReported() throws IOException {
+        FlinkDeployment prod = flinkDeployments(Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"))).get(0);
+        String rbac = Files.readString(MANIFESTS.resolve("rbac-prod.yaml"));
+        String writes = rbac.replace("    resourceNames: [\"invoice-sieve-cluster-config-map\"]\n    verbs: [\"get\", \"list\", \"watch\"]",
+                "    verbs: [\"get\", \"list\", \"watch\", \"update\"]");
+        assertThat(writes).isNotEqualTo(rbac);
+        assertThat(accountProblems(prod, writes)).anyMatch(p -> p.contains("invoice-sieve-taskmanager"));
+    }
+
+    @Test
+    void networkPoliciesGuardRestAndMetrics() throws IOException {
+        String policies = Files.readString(MANIFESTS.resolve("networkpolicy.yaml"));
+        for (Path file : manifestFiles().collect(Collectors.toList())) {
+            for (FlinkDeployment deployment : flinkDeployments(Files.readString(file))) {
+                assertThat(networkPolicyProblems(deployment, objects(policies, "NetworkPolicy", NetworkPolicy.class)))
+                        .as(file.toString()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void restOpenToTaskManagersIsReported() throws IOException {
+        FlinkDeployment prod = flinkDeployments(Files.readString(MANIFESTS.resolve("invoice-sieve-prod.yaml"))).get(0);
+        String policies = Files.readString(MANIFESTS.resolve("networkpolicy.yaml"));
+        String open = policies.replace("        - port: 6123\n          protocol: TCP\n", "        - port: 6123\n          protocol: TCP\n        - port: 8081\n          protocol: TCP\n");
+        assertThat(open).isNotEqualTo(policies);
+        assertThat(networkPolicyProblems(prod, objects(open, "NetworkPolicy", NetworkPolicy.class))).anyMatch(p -> p.contains("8081"));
+        String noPorts = policies.replace("      ports:\n        - port: 6121\n          protocol: TCP\n", "");
+        assertThat(noPorts).isNotEqualTo(policies);
+        assertThat(networkPolicyProblems(prod, objects(noPorts, "NetworkPolicy", NetworkPolicy.class))).isNotEmpty();
+    }
+
+    @Test
+    void everyKubernetesObjectParsesStrictly() throws IOException {
+        List<String> kinds = new ArrayList<>();
+        for (Path file : allYamlFiles()) {
+            String yaml = Files.readString(file);
+            for (JsonNode document : documents(yaml)) {
+                String kind = document.path("kind").asText();
+                kinds.add(kind);
+                Class<?> type = MODEL_TYPES.get(kind);
+                assertThat(type != null || kind.equals("FlinkDeployment") || kind.equals("PodMonitor"))
+                        .as(file + ": unexpected kind " + kind).isTrue();
+                if (type != null) {
+                    strict(document, type, file + " " + kind);
+                }
+            }
+        }
+        assertThat(kinds).contains("PodDisruptionBudget", "NetworkPolicy", "ServiceAccount", "Role", "RoleBinding", "Secret")
+                .doesNotContain("ClusterRole", "ClusterRoleBinding");
+    }
+
+    @Test
+    void everySieveKeyInTheK8sFilesExists() throws IOException {
+        Map<String, List<String>> unknown = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(MANIFESTS)) {
+            for (Path file : files.sorted().collect(Collectors.toList())) {
+                List<String> bad = unknownSieveKeys(Files.readString(file));
+                if (!bad.isEmpty()) {
+                    unknown.put(file.getFileName().toString(), bad);
+                }
+            }
+        }
+        assertThat(unknown).as("sieve.* names that no ConnectorOptions/SieveOptions option has").isEmpty();
+        assertThat(unknownSieveKeys("the user is sieve.opensearch.user")).containsExactly("sieve.opensearch.user");
+        assertThat(unknownSieveKeys("sieve.opensearch.username, sieve.kafka.properties.sasl.jaas.config, sieve.kafka.properties.*, invoice-sieve.jar"))
+                .isEmpty();
+    }
+
+    // ------------------------------------------------------------------ checks of the points above
+
+    static Map<String, String> deprecatedKeysIn(Map<String, String> conf) {
+        Map<String, String> found = new TreeMap<>();
+        for (String key : conf.keySet()) {
+            if (deprecatedKeys.containsKey(key) && !ALLOWED_DEPRECATED_KEYS.contains(key)) {
+                found.put(key, deprecatedKeys.get(key));
+            }
+        }
+        return found;
+    }
+
+    /** What the operator hands Flink as taskmanager.memory.process.size (FlinkConfigBuilder.setResource). */
+    static MemorySize managedMemoryPerSlot(FlinkDeployment deployment) {
+        Configuration conf = Configuration.fromMap(deployment.getSpec().getFlinkConfiguration());
+        conf.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse(deployment.getSpec().getTaskManager().getResource().getMemory()));
+        TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(conf);
+        int slots = conf.get(TaskManagerOptions.NUM_TASK_SLOTS);
+        return new MemorySize(spec.getManagedMemorySize().getBytes() / slots);
+    }
+
+    static List<String> ephemeralStorageProblems(FlinkDeployment deployment) {
+        List<String> problems = new ArrayList<>();
+        String localDir = deployment.getSpec().getFlinkConfiguration().get("state.backend.rocksdb.localdir");
+        if (localDir == null) {
+            return List.of("state.backend.rocksdb.localdir is not set");
+        }
+        PodSpec tm = effectivePod(deployment, deployment.getSpec().getTaskManager().getPodTemplate());
+        Volume rocksdb = volumeMountedAt(tm, localDir);
+        if (rocksdb == null || (rocksdb.getEmptyDir() == null && rocksdb.getEphemeral() == null)) {
+            problems.add("state.backend.rocksdb.localdir " + localDir + " is not an emptyDir/ephemeral volume of the TaskManager pod");
+        }
+        problems.addAll(storageBudgetProblems("taskManager", tm, deployment.getSpec().getTaskManager().getResource().getEphemeralStorage()));
+        PodSpec jm = effectivePod(deployment, deployment.getSpec().getJobManager().getPodTemplate());
+        problems.addAll(storageBudgetProblems("jobManager", jm, deployment.getSpec().getJobManager().getResource().getEphemeralStorage()));
+        return problems;
+    }
+
+    /** Every emptyDir is bounded, and together they fit the pod's ephemeral-storage request (= limit). */
+    private static List<String> storageBudgetProblems(String role, PodSpec pod, String ephemeralStorage) {
+        List<String> problems = new ArrayList<>();
+        if (ephemeralStorage == null) {
+            return List.of(role + ".resource.ephemeralStorage is not set");
+        }
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Volume volume : pod.getVolumes()) {
+            if (volume.getEmptyDir() != null) {
+                if (volume.getEmptyDir().getSizeLimit() == null) {
+                    problems.add(role + ": emptyDir " + volume.getName() + " has no sizeLimit");
+                } else {
+                    sum = sum.add(volume.getEmptyDir().getSizeLimit().getNumericalAmount());
+                }
+            }
+        }
+        if (sum.compareTo(Quantity.parse(ephemeralStorage).getNumericalAmount()) >= 0) {
+            problems.add(role + ": emptyDir sizeLimits (" + sum + " bytes) leave nothing of ephemeralStorage " + ephemeralStorage + " for container logs");
+        }
+        return problems;
+    }
+
+    static List<String> logConfigProblems(String properties, FlinkDeployment deployment) {
+        List<String> problems = new ArrayList<>();
+        List<String> statusErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StatusListener listener =
+                new StatusListener() {
+                    @Override
+                    public void log(StatusData data) {
+                        statusErrors.add(data.getFormattedStatus());
+                    }
+
+                    @Override
+                    public Level getStatusLevel() {
+                        return Level.ERROR;
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+        String logFileBefore = System.getProperty("log.file");
+        Path logDir;
+        try {
+            logDir = Files.createTempDirectory("manifest-log4j");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        System.setProperty("log.file", logDir.resolve("flink.log").toString());
+        StatusLogger.getLogger().registerListener(listener);
+        LoggerContext context = new LoggerContext("ManifestValidationTest");
+        org.apache.logging.log4j.core.config.Configuration config = null;
+        try {
+            config =
+                    new PropertiesConfigurationFactory()
+                            .getConfiguration(context, new ConfigurationSource(new java.io.ByteArrayInputStream(properties.getBytes(StandardCharsets.UTF_8))));
+            config.initialize();
+            config.start();
+            problems.addAll(statusErrors);
+            Map<String, Appender> appenders = config.getAppenders();
+            for (Appender appender : appenders.values()) {
+                String layout = appender.getLayout() == null ? "none" : appender.getLayout().getClass().getSimpleName();
+                // The Flink image has log4j-core, -api, -slf4j-impl and -1.2-api only: no Jackson for
+                // JsonLayout, no log4j-layout-template-json for JsonTemplateLayout. (The test class
+                // path has Jackson, so JsonLayout would load here and fail only in the image.)
+                if (!layout.equals("PatternLayout")) {
+                    problems.add(appender.getName() + ": layout " + layout + " is not available in the Flink image");
+                }
+            }
+            LoggerConfig sieve = config.getLoggers().get("io.invoicesieve");
+            if (sieve == null || sieve.isAdditive() || sieve.getAppenders().isEmpty()) {
+                problems.add("io.invoicesieve must have its own (JSON) appender, non-additive");
+            } else {
+                boolean json = false;
+                String huge = "invoice INV-1\r\nforged line " + "x".repeat(20_000);
+                LogEvent event =
+                        Log4jLogEvent.newBuilder()
+                                .setLoggerName("io.invoicesieve.Test")
+                                .setLevel(Level.WARN)
+                                .setMessage(new SimpleMessage(huge))
+                                .setThrown(new IllegalStateException("boom"))
+                                .build();
+                for (Appender appender : sieve.getAppenders().values()) {
+                    String out = new String(appender.getLayout().toByteArray(event), StandardCharsets.UTF_8);
+                    if (out.startsWith("{")) {
+                        json = true;
+                        if (out.indexOf('\n') != out.length() - 1) {
+                            problems.add(appender.getName() + ": a JSON event is not exactly one line");
+                        }
+                        JsonNode node = new ObjectMapper().readTree(out);
+                        String message = node.path("message").asText();
+                        if (message.length() > 8_200 || !message.startsWith("invoice INV-1\r\nforged")
+                                || !node.path("exception").asText().contains("boom") || !"WARN".equals(node.path("level").asText())) {
+                            problems.add(appender.getName() + ": message not cut at 8 KB, or level/exception missing: " + out.substring(0, 200));
+                        }
+                    } else {
+                        String firstLine = out.lines().findFirst().orElse("");
+                        if (firstLine.contains("forged line") && !firstLine.contains("\\r\\nforged line") || firstLine.length() > 8_600) {
+                            problems.add(appender.getName() + ": CR/LF not escaped or message not cut");
+                        }
+                    }
+                }
+                if (!json) {
+                    problems.add("io.invoicesieve: no appender writes JSON");
+                }
+            }
+            // The rolled files must fit the flink-log volume (exceeding an emptyDir's sizeLimit evicts the pod).
+            if (appenders.get("RollingFileAppender") instanceof RollingFileAppender) {
+                RollingFileAppender rolling = (RollingFileAppender) appenders.get("RollingFileAppender");
+                long size = 0;
+                for (var policy : ((org.apache.logging.log4j.core.appender.rolling.CompositeTriggeringPolicy) rolling.getTriggeringPolicy()).getTriggeringPolicies()) {
+                    if (policy instanceof SizeBasedTriggeringPolicy) {
+                        size = ((SizeBasedTriggeringPolicy) policy).getMaxFileSize();
+                    }
+                }
+                int max = ((DefaultRolloverStrategy) rolling.getManager().getRolloverStrategy()).getMaxIndex();
+                Volume logVolume = volumeMountedAt(effectivePod(deployment, deployment.getSpec().getTaskManager().getPodTemplate()), "/opt/flink/log");
+                if (size <= 0 || logVolume == null || logVolume.getEmptyDir() == null || logVolume.getEmptyDir().getSizeLimit() == null
+                        || BigDecimal.valueOf(size).multiply(BigDecimal.valueOf(max + 1L)).compareTo(logVolume.getEmptyDir().getSizeLimit().getNumericalAmount()) >= 0) {
+                    problems.add("RollingFileAppender: " + size + " bytes x " + (max + 1) + " files do not fit the /opt/flink/log volume");
+                }
+            } else {
+                problems.add("RollingFileAppender (the log file the Flink UI shows) is missing");
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add("log4j cannot load it: " + e);
+        } finally {
+            if (config != null) {
+                config.stop();
+            }
+            StatusLogger.getLogger().removeListener(listener);
+            if (logFileBefore == null) {
+                System.clearProperty("log.file");
+            } else {
+                System.setProperty("log.file", logFileBefore);
+            }
+        }
+        problems.addAll(statusErrors.stream().filter(e -> !problems.contains(e)).collect(Collectors.toList()));
+        return problems;
+    }
+
+    static List<String> pdbProblems(FlinkDeployment deployment, List<PodDisruptionBudget> budgets) {
+        String name = deployment.getMetadata().getName();
+        List<PodDisruptionBudget> mine =
+                budgets.stream()
+                        .filter(b -> Objects.equals(b.getMetadata().getNamespace(), deployment.getMetadata().getNamespace()))
+                        .collect(Collectors.toList());
+        if (mine.size() != 1) {
+            return List.of("expected one PodDisruptionBudget in " + deployment.getMetadata().getNamespace() + ", found " + mine.size());
+        }
+        List<String> problems = new ArrayList<>();
+        PodDisruptionBudget pdb = mine.get(0);
+        Map<String, String> selector = pdb.getSpec().getSelector().getMatchLabels();
+        if (!Map.of("app", name, "type", "flink-native-kubernetes").equals(selector)) {
+            problems.add("selector " + selector + " does not select the Flink pods of " + name);
+        }
+        int slots = Configuration.fromMap(deployment.getSpec().getFlinkConfiguration()).get(TaskManagerOptions.NUM_TASK_SLOTS);
+        int taskManagers = (deployment.getSpec().getJob().getParallelism() + slots - 1) / slots;
+        int pods = deployment.getSpec().getJobManager().getReplicas() + taskManagers;
+        if (pdb.getSpec().getMaxUnavailable() != null || pdb.getSpec().getMinAvailable() == null
+                || pdb.getSpec().getMinAvailable().getIntVal() == null || pdb.getSpec().getMinAvailable().getIntVal() != pods - 1) {
+            problems.add("minAvailable must be the integer " + (pods - 1) + " (" + pods + " pods - 1), is " + pdb.getSpec().getMinAvailable());
+        }
+        if (!"AlwaysAllow".equals(pdb.getSpec().getUnhealthyPodEvictionPolicy())) {
+            problems.add("unhealthyPodEvictionPolicy should be AlwaysAllow");
+        }
+        return problems;
+    }
+
+    /** Rows `| \`key\` | \`dev\` | \`prod\` | ... |` of the README's settings table. */
+    static List<String> documentedSettingMismatches(String readme, FlinkDeployment deployment) {
+        Pattern row = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| `([^`]*)` \\| `([^`]*)` \\|", Pattern.MULTILINE);
+        Map<String, String[]> documented = new HashMap<>();
+        Matcher m = row.matcher(readme);
+        while (m.find()) {
+            documented.put(m.group(1), new String[] {m.group(2), m.group(3)});
+        }
+        boolean prod = deployment.getMetadata().getNamespace().endsWith("-prod");
+        Map<String, String> conf = deployment.getSpec().getFlinkConfiguration();
+        List<String> problems = new ArrayList<>();
+        for (String key : DOCUMENTED_SETTINGS) {
+            String[] values = documented.get(key);
+            if (values == null) {
+                problems.add(key + " is not in the README's settings table");
+            } else if (!Objects.equals(values[prod ? 1 : 0], conf.get(key))) {
+                problems.add(key + ": README says " + values[prod ? 1 : 0] + ", manifest has " + conf.get(key));
+            }
+        }
+        return problems;
+    }
+
+    static List<String> hardeningProblems(FlinkDeployment deployment) {
+        List<String> problems = new ArrayList<>();
+        if (!IMAGE_BY_DIGEST.matcher(deployment.getSpec().getImage()).matches()) {
+            problems.add("spec.image " + deployment.getSpec().getImage() + " is not pinned by digest");
+        }
+        Map<String, PodSpec> pods =
+                Map.of(
+                        "jobManager", effectivePod(deployment, deployment.getSpec().getJobManager().getPodTemplate()),
+                        "taskManager", effectivePod(deployment, deployment.getSpec().getTaskManager().getPodTemplate()));
+        pods.forEach((role, pod) -> {
+            PodSecurityContext psc = pod.getSecurityContext();
+            if (psc == null) {
+                problems.add(role + ": no pod securityContext");
+                return;
+            }
+            check(problems, role + " runAsNonRoot", Boolean.TRUE, psc.getRunAsNonRoot());
+            check(problems, role + " runAsUser", FLINK_UID, psc.getRunAsUser());
+            check(problems, role + " runAsGroup", FLINK_UID, psc.getRunAsGroup());
+            check(problems, role + " fsGroup", FLINK_UID, psc.getFsGroup());
+            check(problems, role + " seccompProfile", "RuntimeDefault", psc.getSeccompProfile() == null ? null : psc.getSeccompProfile().getType());
+            if (Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID())) {
+                problems.add(role + ": host namespaces");
+            }
+            for (Container container : concat(pod.getContainers(), pod.getInitContainers())) {
+                String c = role + "/" + container.getName();
+                if (container.getImage() != null && !IMAGE_BY_DIGEST.matcher(container.getImage()).matches()) {
+                    problems.add(c + ": image " + container.getImage() + " is not pinned by digest");
+                }
+                SecurityContext sc = container.getSecurityContext();
+                if (sc == null) {
+                    problems.add(c + ": no securityContext");
+                    continue;
+                }
+                check(problems, c + " allowPrivilegeEscalation", Boolean.FALSE, sc.getAllowPrivilegeEscalation());
+                check(problems, c + " readOnlyRootFilesystem", Boolean.TRUE, sc.getReadOnlyRootFilesystem());
+                if (Boolean.TRUE.equals(sc.getPrivileged())) {
+                    problems.add(c + ": privileged");
+                }
+                if (sc.getRunAsUser() != null && sc.getRunAsUser() == 0L) {
+                    problems.add(c + ": runAsUser 0");
+                }
+                if (sc.getCapabilities() == null || !sc.getCapabilities().getDrop().contains("ALL") || !sc.getCapabilities().getAdd().isEmpty()) {
+                    problems.add(c + ": capabilities must drop ALL and add none");
+                }
+                for (VolumeMount mount : container.getVolumeMounts()) {
+                    if (mount.getMountPath().equals(FLINK_CONF_DIR) || mount.getMountPath().startsWith(FLINK_CONF_DIR + "/")) {
+                        problems.add(c + ": " + mount.getMountPath() + " would hide Flink's configuration ConfigMap");
+                    }
+                }
+            }
+            Container main = pod.getContainers().stream().filter(x -> x.getName().equals("flink-main-container")).findFirst().orElse(null);
+            for (String dir : FLINK_WRITABLE_DIRS) {
+                VolumeMount mount = main == null ? null : main.getVolumeMounts().stream().filter(x -> x.getMountPath().equals(dir)).findFirst().orElse(null);
+                Volume volume = volumeMountedAt(pod, dir);
+                if (mount == null || Boolean.TRUE.equals(mount.getReadOnly()) || volume == null || volume.getEmptyDir() == null) {
+                    problems.add(role + ": " + dir + " must be a writable emptyDir (the root file system is read-only)");
+                }
+            }
+            for (Volume volume : pod.getVolumes()) {
+                if (volume.getHostPath() != null) {
+                    problems.add(role + ": hostPath volume " + volume.getName());
+                }
+                if (volume.getSecret() != null) {
+                    Integer mode = volume.getSecret().getDefaultMode();
+                    // owner root, group fsGroup (9999): Flink reads through the group; others nothing
+                    if (mode == null || (mode & 0040) == 0 || (mode & 0007) != 0 || (mode & 0222) != 0) {
+                        problems.add(role + ": secret volume " + volume.getName() + " defaultMode " + (mode == null ? "unset" : Integer.toOctalString(mode))
+                                + " must be group-readable (0440) and nothing for others");
+                    }
+                }
+            }
+        });
+        return problems;
+    }
+
+    static List<String> staticCloudKeys(FlinkDeployment deployment) {
+        List<String> found = new ArrayList<>();
+        for (Container container : allContainers(deployment)) {
+            for (EnvVar var : container.getEnv()) {
+                if (STATIC_CLOUD_KEY_ENV.contains(var.getName())) {
+                    found.add(var.getName());
+                }
+            }
+            if (!container.getEnvFrom().isEmpty()) {
+                found.add(container.getName() + ": envFrom (imports variables unseen)");
+            }
+        }
+        for (String key : deployment.getSpec().getFlinkConfiguration().keySet()) {
+            if (key.matches("(s3|fs\\.s3a|presto\\.s3)\\.(access|secret)[-.]key|s3\\.(access-key|secret-key)")) {
+                found.add(key);
+            }
+        }
+        return found;
+    }
+
+    static List<String> accountProblems(FlinkDeployment deployment, String rbacYaml) throws IOException {
+        List<String> problems = new ArrayList<>();
+        String namespace = deployment.getMetadata().getNamespace();
+        Map<String, String> conf = deployment.getSpec().getFlinkConfiguration();
+        String jm = conf.get("kubernetes.jobmanager.service-account");
+        String tm = conf.get("kubernetes.taskmanager.service-account");
+        if (jm == null || tm == null || jm.equals(tm)) {
+            return List.of("kubernetes.jobmanager.service-account and kubernetes.taskmanager.service-account must be set and differ");
+        }
+        check(problems, "spec.serviceAccount", jm, deployment.getSpec().getServiceAccount());
+        Map<String, ServiceAccount> accounts = new HashMap<>();
+        for (ServiceAccount sa : objects(rbacYaml, "ServiceAccount", ServiceAccount.class)) {
+            if (namespace.equals(sa.getMetadata().getNamespace())) {
+                accounts.put(sa.getMetadata().getName(), sa);
+            }
+        }
+        for (String name : List.of(jm, tm)) {
+            ServiceAccount sa = accounts.get(name);
+            if (sa == null) {
+                problems.add("no ServiceAccount " + namespace + "/" + name);
+            } else if (!sa.getMetadata().getAnnotations().getOrDefault(IRSA_ANNOTATION, "").startsWith("arn:aws:iam::")) {
+                problems.add(name + ": no " + IRSA_ANNOTATION + " (S3 through the account's IAM role)");
+            }
+        }
+        Map<String, Role> roles = new HashMap<>();
+        for (Role role : objects(rbacYaml, "Role", Role.class)) {
+            if (namespace.equals(role.getMetadata().getNamespace())) {
+                roles.put(role.getMetadata().getName(), role);
+            }
+        }
+        Map<String, List<PolicyRule>> rulesOf = new HashMap<>();
+        for (RoleBinding binding : objects(rbacYaml, "RoleBinding", RoleBinding.class)) {
+            if (!namespace.equals(binding.getMetadata().getNamespace())) {
+                continue;
+            }
+            Role role = roles.get(binding.getRoleRef().getName());
+            if (!"Role".equals(binding.getRoleRef().getKind()) || role == null) {
+                problems.add(binding.getMetadata().getName() + ": binds something other than a Role of this namespace");
+                continue;
+            }
+            for (Subject subject : binding.getSubjects()) {
+                rulesOf.computeIfAbsent(subject.getName(), k -> new ArrayList<>()).addAll(role.getRules());
+            }
+        }
+        List<PolicyRule> jmRules = rulesOf.getOrDefault(jm, List.of());
+        if (!allows(jmRules, "pods", "create") || !allows(jmRules, "configmaps", "update") || !allows(jmRules, "deployments", "get")) {
+            problems.add(jm + ": needs pods create, configmaps update (HA) and deployments get");
+        }
+        String leaderConfigMap = deployment.getMetadata().getName() + "-cluster-config-map";
+        for (PolicyRule rule : rulesOf.getOrDefault(tm, List.of())) {
+            if (!rule.getResources().equals(List.of("configmaps"))
+                    || !Set.of("get", "list", "watch").containsAll(rule.getVerbs())
+                    || !rule.getResourceNames().equals(List.of(leaderConfigMap))) {
+                problems.add(tm + ": may only get/list/watch configmap " + leaderConfigMap + ", has " + rule);
+            }
+        }
+        for (Map.Entry<String, List<PolicyRule>> e : rulesOf.entrySet()) {
+            if (allows(e.getValue(), "secrets", "get") || allows(e.getValue(), "secrets", "list")) {
+                problems.add(e.getKey() + ": may read Secrets");
+            }
+        }
+        return problems;
+    }
+
+    private static boolean allows(List<PolicyRule> rules, String resource, String verb) {
+        return rules.stream().anyMatch(r -> (r.getResources().contains(resource) || r.getResources().contains("*"))
+                && (r.getVerbs().contains(verb) || r.getVerbs().contains("*")));
+    }
+
+    static List<String> networkPolicyProblems(FlinkDeployment deployment, List<NetworkPolicy> policies) {
+        List<String> problems = new ArrayList<>();
+        String app = deployment.getMetadata().getName();
+        Map<String, String> jmLabels = Map.of("app", app, "type", "flink-native-kubernetes", "component", "jobmanager");
+        Map<String, String> tmLabels = Map.of("app", app, "type", "flink-native-kubernetes", "component", "taskmanager");
+        Map<String, String> conf = deployment.getSpec().getFlinkConfiguration();
+        boolean defaultDeny =
+                policies.stream().anyMatch(p -> p.getSpec().getPolicyTypes().contains("Ingress") && p.getSpec().getIngress().isEmpty()
+                        && selects(p, jmLabels) && selects(p, tmLabels));
+        if (!defaultDeny) {
+            problems.add("no default-deny ingress policy selecting both JobManager and TaskManagers");
+        }
+        // what each pod admits: port -> sources
+        for (Map.Entry<String, Map<String, String>> pod : Map.of("jobmanager", jmLabels, "taskmanager", tmLabels).entrySet()) {
+            for (NetworkPolicy policy : policies) {
+                if (!selects(policy, pod.getValue())) {
+                    continue;
+                }
+                for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+                    String where = policy.getMetadata().getName() + " (" + pod.getKey() + ")";
+                    if (rule.getPorts().isEmpty() || rule.getFrom().isEmpty()) {
+                        problems.add(where + ": a rule without ports or without sources admits everything");
+                        continue;
+                    }
+                    for (NetworkPolicyPort port : rule.getPorts()) {
+                        Integer number = port.getPort() == null ? null : port.getPort().getIntVal();
+                        if (number == null || port.getEndPort() != null) {
+                            problems.add(where + ": ports must be single numbers");
+                            continue;
+                        }
+                        for (NetworkPolicyPeer peer : rule.getFrom()) {
+                            String source = peerName(peer, app);
+                            String allowed = allowedSource(pod.getKey(), number, conf);
+                            if (allowed == null || !allowed.equals(source)) {
+                                problems.add(where + ": port " + number + " open to " + source + (allowed == null ? " (no one should reach it)" : ", only " + allowed + " may"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Who may reach a port of a pod; null: no one. */
+    private static String allowedSource(String pod, int port, Map<String, String> conf) {
+        if (port == PROMETHEUS_PORT) {
+            return "namespace monitoring";
+        }
+        if (pod.equals("jobmanager")) {
+            if (port == 8081) {
+                return "namespace flink-operator";
+            }
+            return port == 6123 || port == 6124 ? "taskmanager" : null;
+        }
+        if (String.valueOf(port).equals(conf.get("taskmanager.data.port"))) {
+            return "taskmanager";
+        }
+        if (port == 6122 || String.valueOf(port).equals(conf.get("metrics.internal.query-service.port"))) {
+            return "jobmanager";
+        }
+        return null;
+    }
+
+    private static String peerName(NetworkPolicyPeer peer, String app) {
+        if (peer.getIpBlock() != null) {
+            return "ipBlock " + peer.getIpBlock().getCidr();
+        }
+        if (peer.getNamespaceSelector() != null) {
+            Map<String, String> labels = peer.getNamespaceSelector().getMatchLabels();
+            if (peer.getPodSelector() == null && labels.size() == 1 && labels.containsKey("kubernetes.io/metadata.name")) {
+                return "namespace " + labels.get("kubernetes.io/metadata.name");
+            }
+            return "namespaces " + labels + " / pods " + (peer.getPodSelector() == null ? "any" : peer.getPodSelector().getMatchLabels());
+        }
+        Map<String, String> labels = peer.getPodSelector() == null ? Map.of() : peer.getPodSelector().getMatchLabels();
+        if (app.equals(labels.get("app")) && "flink-native-kubernetes".equals(labels.get("type")) && labels.containsKey("component")) {
+            return labels.get("component");
+        }
+        return "pods " + labels;
+    }
+
+    private static boolean selects(NetworkPolicy policy, Map<String, String> podLabels) {
+        Map<String, String> wanted = policy.getSpec().getPodSelector().getMatchLabels();
+        return policy.getSpec().getPodSelector().getMatchExpressions().isEmpty() && podLabels.entrySet().containsAll(wanted.entrySet());
+    }
+
+    /** `sieve.*` names in a text that are neither an option key nor under a pass-through prefix. */
+    static List<String> unknownSieveKeys(String text) {
+        Set<String> keys = SieveOptions.all().stream().map(ConfigOption::key).collect(Collectors.toSet());
+        Matcher m = Pattern.compile("(?<![\\w.-])sieve\\.[a-z0-9][a-z0-9.-]*[a-z0-9]").matcher(text);
+        List<String> unknown = new ArrayList<>();
+        while (m.find()) {
+            String key = m.group();
+            boolean wildcard = m.end() < text.length() && text.charAt(m.end()) == '.' ; // sieve.kafka.properties.*
+            boolean passthrough = key.startsWith(CONNECTOR_PASSTHROUGH_PREFIX) || key.startsWith("sieve.jdbc.properties.")
+                    || key.equals("sieve.kafka.properties") || key.equals("sieve.jdbc.properties");
+            boolean prefixOfKeys = wildcard && keys.stream().anyMatch(k -> k.startsWith(key + "."));
+            if (!keys.contains(key) && !passthrough && !prefixOfKeys && !unknown.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        return unknown;
+    }
+
+    // ------------------------------------------------------------------ pod templates as the operator merges them
+
+    /**
+     * spec.podTemplate with a role's template on top, the way the operator merges them with
+     * kubernetes.operator.pod-template.merge-arrays-by-name (which the manifests set): containers,
+     * volumes and volume mounts matched by name. Without that setting the operator merges lists by
+     * position, so both templates having a list is then an error here.
+     */
+    static PodSpec effectivePod(FlinkDeployment deployment, PodTemplateSpec roleTemplate) {
+        PodTemplateSpec common = deployment.getSpec().getPodTemplate();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode merged = json.valueToTree(common == null ? new PodTemplateSpec() : common);
+        if (roleTemplate != null) {
+            boolean byName = "true".equals(deployment.getSpec().getFlinkConfiguration().get("kubernetes.operator.pod-template.merge-arrays-by-name"));
+            mergeByName(merged, json.valueToTree(roleTemplate), byName, "podTemplate");
+        }
+        try {
+            PodTemplateSpec template = json.treeToValue(merged, PodTemplateSpec.class);
+            return template.getSpec() == null ? new PodSpec() : template.getSpec();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void mergeByName(JsonNode into, JsonNode from, boolean byName, String path) {
+        from.fields().forEachRemaining(field -> {
+            JsonNode existing = into.get(field.getKey());
+            JsonNode incoming = field.getValue();
+            if (existing != null && existing.isObject() && incoming.isObject()) {
+                mergeByName(existing, incoming, byName, path + "." + field.getKey());
+            } else if (existing != null && existing.isArray() && incoming.isArray() && existing.size() > 0) {
+                if (!byName) {
+                    throw new AssertionError(path + "." + field.getKey() + " is in both templates: set kubernetes.operator.pod-template.merge-arrays-by-name");
+                }
+                for (JsonNode element : incoming) {
+                    JsonNode same = null;
+                    for (JsonNode candidate : existing) {
+                        if (candidate.path("name").equals(element.path("name")) && !element.path("name").isMissingNode()) {
+                            same = candidate;
+                        }
+                    }
+                    if (same == null) {
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) existing).add(element);
+                    } else {
+                        mergeByName(same, element, byName, path + "." + field.getKey() + "[" + element.path("name").asText() + "]");
+                    }
+                }
+            } else {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) into).set(field.getKey(), incoming);
+            }
+        });
+    }
+
+    private static Volume volumeMountedAt(PodSpec pod, String path) {
+        for (Container container : pod.getContainers()) {
+            if (!container.getName().equals("flink-main-container")) {
+                continue;
+            }
+            for (VolumeMount mount : container.getVolumeMounts()) {
+                if (mount.getMountPath().equals(path)) {
+                    return pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElse(null);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void check(List<String> problems, String what, Object expected, Object actual) {
+        if (!Objects.equals(expected, actual)) {
+            problems.add(what + " must be " + expected + ", is " + actual);
+        }
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    // ------------------------------------------------------------------ other Kubernetes objects
+
+    private static final Map<String, Class<?>> MODEL_TYPES =
+            Map.of(
+                    "PodDisruptionBudget", PodDisruptionBudget.class,
+                    "NetworkPolicy", NetworkPolicy.class,
+                    "ServiceAccount", ServiceAccount.class,
+                    "Role", Role.class,
+                    "RoleBinding", RoleBinding.class,
+                    "Secret", Secret.class);
+
+    private static List<Path> allYamlFiles() throws IOException {
+        try (Stream<Path> files = Files.list(MANIFESTS)) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    private static String allManifestText() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (Path file : allYamlFiles()) {
+            all.append("\n---\n").append(Files.readString(file));
+        }
+        return all.toString();
+    }
+
+    private static List<JsonNode> documents(String yaml) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (var it = STRICT_YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
+            while (it.hasNext()) {
+                JsonNode document = it.next();
+                if (document != null && !document.isMissingNode() && !document.isNull()) {
+                    documents.add(document);
+                }
+            }
+        }
+        return documents;
+    }
+
+    /** Every document of a kind, parsed into the fabric8 model; unknown fields are an error. */
+    static <T> List<T> objects(String yaml, String kind, Class<T> type) throws IOException {
+        List<T> objects = new ArrayList<>();
+        for (JsonNode document : documents(yaml)) {
+            if (kind.equals(document.path("kind").asText())) {
+                objects.add(strict(document, type, kind));
+            }
+        }
+        return objects;
+    }
+
+    private static <T> T strict(JsonNode document, Class<T> type, String what) throws IOException {
+        T object = STRICT_YAML.treeToValue(document, type);
+        List<String> unknown = new ArrayList<>();
+        collectAdditionalProperties(object, what, unknown);
+        // apiVersion/kind are fields of these classes, so they never land in additionalProperties
+        if (!unknown.isEmpty()) {
+            throw new AssertionError("Unknown Kubernetes fields: " + unknown);
+        }
+        return object;
     }
 
     // ------------------------------------------------------------------ helpers
@@ -581,13 +1564,30 @@ class ManifestValidationTest {
     }
 
     private static void collectOptions(Class<?> holder) {
-        for (ConfigOption<?> option : optionsOf(holder)) {
+        for (Field field : holder.getFields()) {
+            if (!Modifier.isStatic(field.getModifiers()) || !ConfigOption.class.isAssignableFrom(field.getType())) {
+                continue;
+            }
+            ConfigOption<?> option;
+            try {
+                option = (ConfigOption<?>) field.get(null);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
             if (holder == MetricOptions.class && !option.key().startsWith("metrics.")) {
                 continue; // a per-reporter suffix, valid only as metrics.reporter.NAME.SUFFIX
             }
             flinkOptions.putIfAbsent(option.key(), option);
+            if (field.isAnnotationPresent(Deprecated.class)) {
+                deprecatedKeys.putIfAbsent(option.key(), "(deprecated option " + holder.getSimpleName() + "." + field.getName() + ")");
+            } else {
+                currentKeys.add(option.key());
+            }
             for (FallbackKey fallback : option.fallbackKeys()) {
                 flinkOptions.putIfAbsent(fallback.getKey(), option);
+                if (fallback.isDeprecated()) {
+                    deprecatedKeys.putIfAbsent(fallback.getKey(), option.key());
+                }
             }
         }
     }
