@@ -329,7 +329,11 @@ class ManifestValidationTest {
     @Test
     void imagePutsJarAndPropertiesWhereTheManifestsLook() throws IOException {
         List<String> lines = Files.readAllLines(MANIFESTS.resolve("Dockerfile"));
-        assertThat(lines).contains("FROM flink:1.20.3-java17");
+        // the image's Flink is the one the job is built against (flink-runtime on this classpath)
+        String flink = org.apache.flink.runtime.util.EnvironmentInformation.getVersion();
+        assertThat(flink).startsWith("1.20.");
+        assertThat(lines).contains("FROM flink:" + flink + "-java17");
+        assertThat(lines).anyMatch(l -> l.contains("flink-metrics-prometheus-" + flink + ".jar"));
         assertThat(lines)
                 .anyMatch(l -> l.matches("COPY .*target/invoice-sieve-job\\.jar " + Pattern.quote(USRLIB + "invoice-sieve.jar")))
                 .anyMatch(l -> l.matches("COPY .*jobs/invoice-sieve/conf/\\*\\.properties " + Pattern.quote(CONF_IN_IMAGE)));
