@@ -154,7 +154,7 @@ public final class BootstrapCommand extends SettingsCommand implements Callable<
         if (Files.exists(out.resolve("_metadata"))) {
             throw new IllegalArgumentException("--output " + output + " already holds a savepoint");
         }
-        LocalCommand.checkOutputDirectory("--output", Paths.get(output));
+        LocalCommand.checkOutputDirectory("--output", Paths.get(output), false);
         Configuration flink = config.flinkConfiguration();
         // The State Processor API ships the written state handles between its own operators as
         // TaggedOperatorSubtaskState, which it types as a generic (Kryo) type, so this one job

@@ -82,7 +82,7 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
             throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
         }
         checkInput(input);
-        checkOutputDirectory("--output", output);
+        checkOutputDirectory("--output", output, true);
         for (String name : new String[] {"decisions.jsonl", "dlq.jsonl"}) {
             java.nio.file.Path file = output.resolve(name);
             if (Files.isDirectory(file)) {
@@ -103,8 +103,8 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         }
     }
 
-    /** {@code dir} is a writable directory, or can be created; creates it. */
-    static void checkOutputDirectory(String option, java.nio.file.Path dir) {
+    /** {@code dir} is a writable directory, or can be created; creates it when {@code create}. */
+    static void checkOutputDirectory(String option, java.nio.file.Path dir, boolean create) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(option + " " + dir + " is a file, not a directory");
         }
@@ -118,6 +118,9 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         if (existing != null && !Files.isWritable(existing)) {
             throw new IllegalArgumentException(option + " " + dir
                     + (existing.equals(dir.toAbsolutePath()) ? " is not writable" : " cannot be created: " + existing + " is not writable"));
+        }
+        if (!create) {
+            return;
         }
         try {
             Files.createDirectories(dir);
