@@ -40,12 +40,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code bootstrap --input <export.jsonl|dir> --output <savepoint-dir>}: a warm start. Reads a
@@ -61,7 +62,38 @@ import java.util.Map;
  * which must equal the job's. Use the same {@code sieve.*} settings as the job: retentions and
  * the duplicate index bound depend on them.
  */
-public final class BootstrapCommand {
+@Command(
+        name = "bootstrap",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        sortOptions = false,
+        description = {
+            "Warm start: write a savepoint with the state built from past invoices.",
+            "Malformed lines are counted and skipped. Start the job from it with",
+            "--execution.savepoint.path <savepoint-dir>. Use the job's sieve.* settings",
+            "and its pipeline.max-parallelism (default 128)."
+        },
+        footer = {Cli.SETTINGS, Cli.EXIT_CODES})
+public final class BootstrapCommand extends SettingsCommand implements Callable<Integer> {
+
+    /** The state backends a savepoint can be written and read with. */
+    public enum Backend { hashmap, rocksdb }
+
+    @Option(names = "--input", required = true, paramLabel = "<export.jsonl|dir>",
+            description = "historical invoices, one JSON object a line (a file or a directory)")
+    java.nio.file.Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "<savepoint-dir>",
+            description = "directory of the new savepoint (must not hold one yet)")
+    java.nio.file.Path output;
+
+    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", defaultValue = "hashmap",
+            description = "state backend of the savepoint: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    Backend backend;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "parallelism of the bootstrap job, at least 1 (default: ${DEFAULT-VALUE})")
+    int parallelism;
 
     static final String PARSED = "bootstrap.invoices";
     static final String MALFORMED = "bootstrap.malformed";
@@ -69,7 +101,7 @@ public final class BootstrapCommand {
     static final String DISTINCT = "bootstrap.distinct-invoices";
     private static final int MAX_SAMPLES = 5;
 
-    private BootstrapCommand() {}
+    public BootstrapCommand() {}
 
     /** What a bootstrap read and wrote. */
     public static final class Result {
@@ -103,39 +135,26 @@ public final class BootstrapCommand {
         }
     }
 
-    public static int run(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        SieveConfig config = SieveConfig.fromArgs(args, flags);
-        String input = flags.remove("input");
-        String output = flags.remove("output");
-        String backend = flags.remove("state-backend");
-        String parallelism = flags.remove("parallelism");
-        if (input == null || output == null) {
-            throw new IllegalArgumentException("bootstrap needs --input <export.jsonl|dir> and --output <savepoint-dir>");
-        }
-        if (!flags.isEmpty()) {
-            throw new IllegalArgumentException("Unknown option '--" + flags.keySet().iterator().next() + "'");
-        }
-        int p;
-        try {
-            p = parallelism == null ? 2 : Integer.parseInt(parallelism);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--parallelism must be a number, was '" + parallelism + "'");
-        }
-        Result result = bootstrap(config, input, output, backend == null ? "hashmap" : backend, p);
-        System.out.print(result.format());
-        return 0;
+    @Override
+    public Integer call() throws Exception {
+        SieveConfig config = settings();
+        Result result = bootstrap(config, input.toString(), output.toString(), backend.name(), parallelism);
+        out().print(result.format());
+        out().flush();
+        return Cli.OK;
     }
 
     public static Result bootstrap(SieveConfig config, String input, String output, String backendName, int parallelism)
             throws Exception {
-        if (!Files.exists(Paths.get(input))) {
-            throw new IllegalArgumentException("--input " + input + " does not exist");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
         }
+        LocalCommand.checkInput(Paths.get(input));
         java.nio.file.Path out = Paths.get(output).toAbsolutePath();
         if (Files.exists(out.resolve("_metadata"))) {
             throw new IllegalArgumentException("--output " + output + " already holds a savepoint");
         }
+        LocalCommand.checkOutputDirectory("--output", Paths.get(output), false);
         Configuration flink = config.flinkConfiguration();
         // The State Processor API ships the written state handles between its own operators as
         // TaggedOperatorSubtaskState, which it types as a generic (Kryo) type, so this one job

@@ -10,12 +10,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import picocli.CommandLine.Command;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -24,20 +24,28 @@ import java.util.concurrent.TimeUnit;
  * safe to run again (before every deploy): the Kafka topics (existing ones are left alone), the
  * PostgreSQL schema versions not applied yet, the OpenSearch index template and first index.
  */
-public final class InitCommand {
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        description = {
+            "Create the Kafka topics, PostgreSQL schema and OpenSearch index template.",
+            "Applies the schema versions not applied yet, puts the index template and",
+            "first index; safe to run again (before every deploy)."
+        },
+        footer = {Cli.SETTINGS, Cli.EXIT_CODES})
+public final class InitCommand extends SettingsCommand implements Callable<Integer> {
 
-    private InitCommand() {}
+    public InitCommand() {}
 
-    public static int run(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        SieveConfig config = SieveConfig.fromArgs(args, flags);
-        if (!flags.isEmpty()) {
-            throw new IllegalArgumentException("Unknown option '--" + flags.keySet().iterator().next() + "'");
-        }
+    @Override
+    public Integer call() throws Exception {
+        SieveConfig config = settings();
         for (String line : init(config)) {
-            System.out.println(line);
+            out().println(line);
         }
-        return 0;
+        out().flush();
+        return Cli.OK;
     }
 
     /** Does the work; returns one line per step. */

@@ -27,17 +27,21 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 
 /**
  * {@code inspect --savepoint <dir>}: reads the keyed state of {@code invoice-scorer} and
@@ -45,9 +49,26 @@ import java.util.TreeMap;
  * and prints per-state counts and approximate sizes (each key and value serialized with the job's
  * own serializers; the backend's per-entry overhead is not included).
  */
-public final class InspectCommand {
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        description = "Print per-state counts and approximate sizes of a savepoint's keyed state.",
+        footer = Cli.EXIT_CODES)
+public final class InspectCommand implements Callable<Integer> {
 
-    private InspectCommand() {}
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--savepoint", required = true, paramLabel = "<dir>",
+            description = "the savepoint directory (holds _metadata)")
+    java.nio.file.Path savepoint;
+
+    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", defaultValue = "hashmap",
+            description = "state backend the savepoint was written with: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    BootstrapCommand.Backend backend;
+
+    public InspectCommand() {}
 
     /** Totals over all keys of one operator. A POJO, summed by {@link #plus}. */
     public static class StateStats implements java.io.Serializable {
@@ -116,27 +137,14 @@ public final class InspectCommand {
         }
     }
 
-    public static int run(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("inspect needs --savepoint <dir> [--state-backend hashmap|rocksdb]");
-            }
-            flags.put(args[i].substring(2), args[++i]);
-        }
-        String savepoint = flags.remove("savepoint");
-        String backend = flags.remove("state-backend");
-        if (savepoint == null) {
-            throw new IllegalArgumentException("inspect needs --savepoint <dir>");
-        }
-        if (!flags.isEmpty()) {
-            throw new IllegalArgumentException("Unknown option '--" + flags.keySet().iterator().next() + "'");
-        }
-        if (!Files.exists(Paths.get(savepoint).resolve("_metadata"))) {
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.exists(savepoint.resolve("_metadata"))) {
             throw new IllegalArgumentException("--savepoint " + savepoint + " holds no _metadata");
         }
-        System.out.print(format(savepoint, inspect(savepoint, backend == null ? "hashmap" : backend)));
-        return 0;
+        spec.commandLine().getOut().print(format(savepoint.toString(), inspect(savepoint.toString(), backend.name())));
+        spec.commandLine().getOut().flush();
+        return Cli.OK;
     }
 
     /** Per-uid totals of the savepoint's keyed state. */

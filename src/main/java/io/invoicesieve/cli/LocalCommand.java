@@ -21,56 +21,118 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code local --input <file|dir> --output <dir>}: the whole job in an in-process MiniCluster,
  * JSON lines in, {@code decisions.jsonl} and {@code dlq.jsonl} out, then a summary.
  */
-public final class LocalCommand {
+@Command(
+        name = "local",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        sortOptions = false,
+        description = {
+            "Run the job in an embedded MiniCluster, JSON-lines files in and out.",
+            "Writes <dir>/decisions.jsonl and <dir>/dlq.jsonl, then prints a summary."
+        },
+        footer = {Cli.SETTINGS, Cli.EXIT_CODES})
+public final class LocalCommand extends SettingsCommand implements Callable<Integer> {
 
-    private LocalCommand() {}
+    @Option(names = "--input", required = true, paramLabel = "<file.jsonl|dir>",
+            description = "invoices, one JSON object a line (a file, or a directory of files)")
+    java.nio.file.Path input;
 
-    public static int run(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        SieveConfig config = SieveConfig.fromArgs(args, flags);
-        String input = flags.remove("input");
-        String output = flags.remove("output");
-        String parallelism = flags.remove("parallelism");
-        if (input == null || output == null) {
-            throw new IllegalArgumentException("local needs --input <file.jsonl|dir> and --output <dir>");
+    @Option(names = "--output", required = true, paramLabel = "<dir>",
+            description = "directory for decisions.jsonl and dlq.jsonl (created if missing)")
+    java.nio.file.Path output;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "parallelism of the job, at least 1 (default: ${DEFAULT-VALUE})")
+    int parallelism;
+
+    public LocalCommand() {}
+
+    @Override
+    public Integer call() throws Exception {
+        SieveConfig config = settings();
+        Summary summary = execute(config, input, output, parallelism);
+        out().print(summary.format(parallelism));
+        out().flush();
+        return Cli.OK;
+    }
+
+    /**
+     * Checks {@code --input}, {@code --output} and {@code --parallelism} before anything starts; fails
+     * with one line naming the option.
+     */
+    static void check(java.nio.file.Path input, java.nio.file.Path output, int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
         }
-        if (!flags.isEmpty()) {
-            throw new IllegalArgumentException("Unknown option '--" + flags.keySet().iterator().next() + "'");
+        checkInput(input);
+        checkOutputDirectory("--output", output, true);
+        for (String name : new String[] {"decisions.jsonl", "dlq.jsonl"}) {
+            java.nio.file.Path file = output.resolve(name);
+            if (Files.isDirectory(file)) {
+                throw new IllegalArgumentException("--output " + output + ": " + file + " is a directory, not a file");
+            }
+            if (Files.exists(file) && !Files.isWritable(file)) {
+                throw new IllegalArgumentException("--output " + output + ": " + file + " is not writable");
+            }
         }
-        if (!Files.exists(Paths.get(input))) {
+    }
+
+    static void checkInput(java.nio.file.Path input) {
+        if (!Files.exists(input)) {
             throw new IllegalArgumentException("--input " + input + " does not exist");
         }
-        int p;
-        try {
-            p = parallelism == null ? 2 : Integer.parseInt(parallelism);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--parallelism must be a number, was '" + parallelism + "'");
+        if (!Files.isReadable(input)) {
+            throw new IllegalArgumentException("--input " + input + " is not readable");
         }
-        Summary summary = execute(config, Paths.get(input), Paths.get(output), p);
-        System.out.print(summary.format(p));
-        return 0;
+    }
+
+    /** {@code dir} is a writable directory, or can be created; creates it when {@code create}. */
+    static void checkOutputDirectory(String option, java.nio.file.Path dir, boolean create) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(option + " " + dir + " is a file, not a directory");
+        }
+        java.nio.file.Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new IllegalArgumentException(option + " " + dir + " cannot be created: " + existing + " is a file");
+        }
+        if (existing != null && !Files.isWritable(existing)) {
+            throw new IllegalArgumentException(option + " " + dir
+                    + (existing.equals(dir.toAbsolutePath()) ? " is not writable" : " cannot be created: " + existing + " is not writable"));
+        }
+        if (!create) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + " " + dir + " cannot be created: " + e.getMessage());
+        }
     }
 
     /** Runs the job over {@code input} into {@code <output>/decisions.jsonl} and {@code dlq.jsonl}. */
     public static Summary execute(SieveConfig config, java.nio.file.Path input, java.nio.file.Path output, int parallelism)
             throws Exception {
-        Files.createDirectories(output);
+        check(input, output, parallelism);
         java.nio.file.Path decisionsFile = output.resolve("decisions.jsonl");
         java.nio.file.Path dlqFile = output.resolve("dlq.jsonl");
 

@@ -14,9 +14,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,23 +25,47 @@ import java.util.function.UnaryOperator;
  * operator starts. Invoices from Kafka; decisions to Kafka, PostgreSQL and (REVIEW and HOLD only)
  * OpenSearch; dead letters to Kafka. Checkpointing, state backend and restart strategy are Flink
  * settings (execution.checkpointing.interval, ...) from the same configuration or the cluster's.
+ *
+ * <p>It runs on a Flink cluster (flink run, application mode: {@link Cli#insideFlink()}); started
+ * with {@code java -jar} it refuses, unless {@code --local-cluster} asks for an embedded MiniCluster.
  */
-public final class RunCommand {
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        sortOptions = false,
+        description = {
+            "The production job: Kafka in; Kafka, PostgreSQL and OpenSearch out.",
+            "Submit it to a Flink cluster: `flink run target/invoice-sieve-job.jar run",
+            "--config <f>` or application mode (k8s-operator/); started with java -jar",
+            "it needs --local-cluster. Connectors: jobs/invoice-sieve/CONNECTORS.md."
+        },
+        footer = {Cli.SETTINGS, Cli.EXIT_CODES})
+public final class RunCommand extends SettingsCommand implements Callable<Integer> {
 
-    private RunCommand() {}
+    static final String NO_CLUSTER =
+            "no Flink cluster: submit the job jar to one (`flink run target/invoice-sieve-job.jar run --config <f>`,"
+                    + " or application mode: k8s-operator/), or pass --local-cluster to run it in an embedded MiniCluster";
 
-    public static int run(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        SieveConfig config = SieveConfig.fromArgs(args, flags);
-        if (!flags.isEmpty()) {
-            throw new IllegalArgumentException("Unknown option '--" + flags.keySet().iterator().next() + "'");
+    @Option(names = "--local-cluster",
+            description = "run in an embedded MiniCluster of this JVM when not submitted to a Flink cluster"
+                    + " (development; without it, `run` outside a cluster is refused)")
+    boolean localCluster;
+
+    public RunCommand() {}
+
+    @Override
+    public Integer call() throws Exception {
+        SieveConfig config = settings();
+        if (!localCluster && !Cli.insideFlink()) {
+            throw usage(NO_CLUSTER);
         }
         Configuration flink = config.flinkConfiguration();
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         pipeline(config, env, UnaryOperator.identity()).build(env);
         env.execute("invoice-sieve");
-        return 0;
+        return Cli.OK;
     }
 
     /**

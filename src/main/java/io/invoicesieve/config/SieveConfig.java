@@ -23,19 +23,13 @@ import java.util.stream.Collectors;
  * checked once at start so that a bad value fails before the job is submitted, naming the setting.
  *
  * <p>Keys under {@code sieve.} must be declared in {@link SieveOptions}; other keys are Flink's own
- * (state.backend.type, parallelism.default, ...) and are handed to Flink unchanged.
+ * (state.backend.type, parallelism.default, ...): they must be declared by Flink or fall below one of
+ * {@link FlinkOptions#DYNAMIC_PREFIXES}, their values must parse for the option's type, and they are
+ * handed to Flink unchanged.
  */
 public final class SieveConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
-
-    /** Flink key prefixes accepted on the command line and in properties files. */
-    private static final List<String> FLINK_PREFIXES =
-            List.of(
-                    "state.", "execution.", "parallelism.", "pipeline.", "restart-strategy.",
-                    "metrics.", "taskmanager.", "jobmanager.", "rest.", "high-availability.",
-                    "env.", "table.", "kubernetes.", "security.", "fs.", "s3.", "akka.", "pekko.",
-                    "cluster.", "web.", "heartbeat.", "blob.", "io.tmp.dirs", "classloader.");
 
     private final Configuration configuration;
 
@@ -132,15 +126,15 @@ public final class SieveConfig implements Serializable {
         }
         if (key.startsWith("sieve.")) {
             throw new IllegalArgumentException(
-                    "Unknown setting '" + key + "' (see `java -jar invoice-sieve.jar options`)");
+                    "Unknown setting '" + key + "'" + Suggest.didYouMean(key, known)
+                            + " (see `java -jar invoice-sieve.jar options`)");
         }
-        for (String prefix : FLINK_PREFIXES) {
-            if (key.startsWith(prefix)) {
-                return;
-            }
+        if (FlinkOptions.isKnown(key)) {
+            return;
         }
         throw new IllegalArgumentException(
-                "Unknown setting '" + key + "': neither an invoice-sieve option nor a Flink option prefix");
+                "Unknown setting '" + key + "': neither an invoice-sieve option nor a Flink option"
+                        + Suggest.didYouMean(key, FlinkOptions.keys()));
     }
 
     /** Reads a typed option; a value that does not parse fails naming the setting. */
@@ -165,6 +159,11 @@ public final class SieveConfig implements Serializable {
     }
 
     private void validate() {
+        configuration.toMap().forEach((key, value) -> {
+            if (!key.startsWith("sieve.")) {
+                FlinkOptions.checkValue(key, value);
+            }
+        });
         for (ConfigOption<?> option : SieveOptions.all()) {
             get(option);
         }
@@ -265,6 +264,32 @@ public final class SieveConfig implements Serializable {
     public Thresholds thresholds() {
         double review = requireUnit(SieveOptions.REVIEW_THRESHOLD);
         double hold = requireUnit(SieveOptions.HOLD_THRESHOLD);
+        for (ConfigOption<Double> option : List.of(SieveOptions.REVIEW_THRESHOLD, SieveOptions.HOLD_THRESHOLD)) {
+            if (!(get(option) > 0)) {
+                throw new IllegalArgumentException(
+                        "Setting '" + option.key() + "' must be within (0, 1], was " + get(option));
+            }
+        }
+        if (review > hold) {
+            // name the setting the user set: the other one is at its default
+            boolean reviewSet = configuration.containsKey(SieveOptions.REVIEW_THRESHOLD.key());
+            boolean holdSet = configuration.containsKey(SieveOptions.HOLD_THRESHOLD.key());
+            String reviewKey = SieveOptions.REVIEW_THRESHOLD.key();
+            String holdKey = SieveOptions.HOLD_THRESHOLD.key();
+            if (holdSet && !reviewSet) {
+                throw new IllegalArgumentException(
+                        "Setting '" + holdKey + "': the HOLD threshold " + hold + " is below the REVIEW threshold "
+                                + review + " ('" + reviewKey + "', default)");
+            }
+            if (reviewSet && !holdSet) {
+                throw new IllegalArgumentException(
+                        "Setting '" + reviewKey + "': the REVIEW threshold " + review + " is above the HOLD threshold "
+                                + hold + " ('" + holdKey + "', default)");
+            }
+            throw new IllegalArgumentException(
+                    "Settings '" + reviewKey + "' and '" + holdKey + "': the REVIEW threshold " + review
+                            + " is above the HOLD threshold " + hold);
+        }
         return Thresholds.parse(
                 review, hold, get(SieveOptions.TENANT_THRESHOLDS), SieveOptions.TENANT_THRESHOLDS.key());
     }

@@ -66,4 +66,58 @@ class SieveConfigTest {
         assertThat(t.decide("globex", 0.65)).isEqualTo(DecisionType.PASS);
         assertThat(t.decide("initech", 0.65)).isEqualTo(DecisionType.REVIEW);
     }
+
+    @Test
+    void reversedGlobalThresholdsNameTheGlobalSettings() {
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("sieve.decision.review-threshold", "0.9")))
+                .hasMessageStartingWith("Setting 'sieve.decision.review-threshold'")
+                .hasMessageNotContaining("tenant-thresholds");
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("sieve.decision.hold-threshold", "0.2")))
+                .hasMessageStartingWith("Setting 'sieve.decision.hold-threshold'")
+                .hasMessageNotContaining("tenant-thresholds");
+        assertThatThrownBy(() -> SieveConfig.of(Map.of(
+                        "sieve.decision.review-threshold", "0.7", "sieve.decision.hold-threshold", "0.6")))
+                .hasMessageContaining("'sieve.decision.review-threshold' and 'sieve.decision.hold-threshold'");
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("sieve.decision.tenant-thresholds", "acme:0.7:0.6")))
+                .hasMessageContaining("sieve.decision.tenant-thresholds' for tenant 'acme");
+    }
+
+    @Test
+    void flinkKeysMustBeFlinksAndTheirValuesParse() {
+        // declared keys, fallback/deprecated keys, and the documented open prefixes pass
+        SieveConfig.of(Map.of(
+                "state.backend.type", "rocksdb",
+                "execution.checkpointing.interval", "30 s",
+                "execution.savepoint.path", "file:///tmp/sp",
+                "state.backend.rocksdb.memory.managed", "true",
+                "taskmanager.memory.process.size", "2 gb",
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "env.java.opts.all", "-Xss2m",
+                "kubernetes.cluster-id", "sieve",
+                "high-availability.storageDir", "s3://x/ha",
+                "pipeline.max-parallelism", "128"));
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("state.backend.typo", "rocksdb")))
+                .hasMessage("Unknown setting 'state.backend.typo': neither an invoice-sieve option nor a Flink option"
+                        + " (did you mean 'state.backend.type'?)");
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("execution.checkpointing.intervall", "30 s")))
+                .hasMessageContaining("did you mean 'execution.checkpointing.interval'?");
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("execution.checkpointing.interval", "soon")))
+                .hasMessage("Invalid value 'soon' for Flink setting 'execution.checkpointing.interval':"
+                        + " expected a duration (e.g. 500 ms, 30 s, 5 min, 1 h)");
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("pipeline.max-parallelism", "many")))
+                .hasMessageContaining("'pipeline.max-parallelism': expected an integer");
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("restart-strategy.type", "x", "restart-strategy.fixed-delay.attempts", "x")))
+                .hasMessageContaining("restart-strategy.fixed-delay.attempts");
+        assertThatThrownBy(() -> SieveConfig.of(Map.of("sieve.decision.hold-treshold", "0.9")))
+                .hasMessageContaining("did you mean 'sieve.decision.hold-threshold'?");
+    }
+
+    @Test
+    void flinksOptionsAreReadOnceAndFast() {
+        long start = System.nanoTime();
+        assertThat(FlinkOptions.keys()).hasSizeGreaterThan(500)
+                .contains("state.backend.type", "execution.checkpointing.interval", "jobmanager.memory.process.size",
+                        "state.backend.rocksdb.localdir", "execution.savepoint.path", "execution.state-recovery.path");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+    }
 }

@@ -4,8 +4,6 @@ import io.invoicesieve.Main;
 import io.invoicesieve.tools.accuracy.AccuracyCommand;
 import io.invoicesieve.tools.generator.GenerateCommand;
 
-import java.util.Map;
-
 /**
  * Entry point of the runnable jar (target/invoice-sieve.jar): every command of the job's
  * {@link Main} plus the tools, which never ship in the cluster jar.
@@ -14,7 +12,12 @@ public final class ToolsMain {
 
     private ToolsMain() {}
 
+    /** The tools' commands (generate, accuracy), new for each command line. */
+    public static Object[] tools() {
+        return new Object[] {GenerateCommand.commandLine(), AccuracyCommand.commandLine()};
+    }
+
     public static void main(String[] args) throws Exception {
-        Main.main(args, Map.of("generate", GenerateCommand::run, "accuracy", AccuracyCommand::run));
+        Main.main(args, tools());
     }
 }

@@ -1,30 +1,64 @@
 package io.invoicesieve.tools.generator;
 
+import io.invoicesieve.cli.Cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 
 /**
  * {@code generate --out <dir> [options]}: writes {@code <dir>/invoices.jsonl} and {@code <dir>/truth.csv}
  * and prints a one-line summary. Exit code 0 on success, 2 on bad usage, 1 on an I/O failure.
  */
-public final class GenerateCommand {
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        sortOptions = false,
+        description = "Write labelled synthetic invoices: <dir>/invoices.jsonl, <dir>/truth.csv.",
+        footer = {"%nEach option also accepts --name=value.", Cli.EXIT_CODES})
+public final class GenerateCommand implements Callable<Integer> {
 
-    public static final int OK = 0;
-    public static final int IO_ERROR = 1;
-    public static final int USAGE = 2;
+    public static final int OK = Cli.OK;
+    public static final int IO_ERROR = Cli.FAILED;
+    public static final int USAGE = Cli.USAGE;
 
     private interface Setter {
         void apply(GeneratorConfig.Builder b, String value);
     }
 
-    private static final Map<String, Setter> FLAGS = new LinkedHashMap<>();
-    private static final Map<String, String> HELP = new LinkedHashMap<>();
+    /** A generator flag: its value label, help and how it sets the builder. */
+    private static final class Flag {
+        final String arg;
+        final String help;
+        final Setter setter;
+
+        Flag(String arg, String help, Setter setter) {
+            this.arg = arg;
+            this.help = help;
+            this.setter = setter;
+        }
+    }
+
+    private static final Map<String, Flag> FLAGS = new LinkedHashMap<>();
 
     static {
         flag("--invoices", "N", "distinct valid invoices (default 20000)", (b, v) -> b.invoices(integer(v)));
@@ -60,12 +94,72 @@ public final class GenerateCommand {
                 GeneratorConfig.Builder::amountAsNumberRate);
     }
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "<dir>",
+            description = "writes <dir>/invoices.jsonl and <dir>/truth.csv")
+    Path dir;
+
+    /** The generator flags given, in order. */
+    private final Map<String, String> flags = new LinkedHashMap<>();
+
     private GenerateCommand() {
     }
 
+    /** The command with its generator options (declared in one table, added to the picocli model). */
+    public static CommandLine commandLine() {
+        GenerateCommand command = new GenerateCommand();
+        CommandLine cl = new CommandLine(command);
+        addGeneratorOptions(cl.getCommandSpec(), command.flags);
+        return cl;
+    }
+
+    /** Adds the generator's flags to {@code spec}; the values given land in {@code into}, in order. */
+    public static void addGeneratorOptions(CommandSpec spec, Map<String, String> into) {
+        FLAGS.forEach((name, flag) -> spec.addOption(OptionSpec.builder(name)
+                .paramLabel(flag.arg)
+                .description(flag.help)
+                .type(String.class)
+                .setter(new CommandLine.Model.ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        if (value != null) {
+                            into.put(name, (String) value);
+                        }
+                        return null;
+                    }
+                })
+                .build()));
+    }
+
+    /**
+     * Applies the generator flags in order, validating after each so that the error names the flag
+     * that made the configuration invalid.
+     */
+    public static GeneratorConfig config(Map<String, String> flags, CommandLine cl) {
+        GeneratorConfig.Builder builder = GeneratorConfig.builder();
+        for (Map.Entry<String, String> flag : flags.entrySet()) {
+            String name = flag.getKey();
+            String value = flag.getValue();
+            try {
+                FLAGS.get(name).setter.apply(builder, value);
+                builder.build();
+            } catch (NumberFormatException | DateTimeParseException e) {
+                throw new ParameterException(cl, "bad value for " + name + ": '" + value + "'");
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "bad value for " + name + ": " + e.getMessage());
+            }
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, e.getMessage());
+        }
+    }
+
     private static void flag(String name, String arg, String help, Setter setter) {
-        FLAGS.put(name, setter);
-        HELP.put(name + " " + arg, help);
+        FLAGS.put(name, new Flag(arg, help, setter));
     }
 
     private static void rate(String name, String help, BiConsumer<GeneratorConfig.Builder, Double> setter) {
@@ -76,70 +170,10 @@ public final class GenerateCommand {
         return Integer.parseInt(v.replace("_", ""));
     }
 
-    /** Runs with stdout/stderr; {@code args} may start with the word "generate". */
-    public static int run(String[] args) {
-        return run(args, System.out, System.err);
-    }
-
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        GeneratorConfig.Builder builder = GeneratorConfig.builder();
-        Path dir = null;
-        int i = args.length > 0 && "generate".equals(args[0]) ? 1 : 0;
-        while (i < args.length) {
-            String arg = args[i++];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                out.println(usage());
-                return OK;
-            }
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
-            if (!name.equals("--out") && !FLAGS.containsKey(name)) {
-                err.println("generate: unknown option '" + name + "'\n" + usage());
-                return USAGE;
-            }
-            if (value == null) {
-                if (i >= args.length) {
-                    err.println("generate: option " + name + " needs a value\n" + usage());
-                    return USAGE;
-                }
-                value = args[i++];
-            }
-            if (name.equals("--out")) {
-                if (value.isBlank()) {
-                    err.println("generate: option --out needs a directory");
-                    return USAGE;
-                }
-                dir = Path.of(value);
-                continue;
-            }
-            try {
-                FLAGS.get(name).apply(builder, value);
-                // Validate now so the error names the flag that made the configuration invalid.
-                builder.build();
-            } catch (NumberFormatException | DateTimeParseException e) {
-                err.println("generate: bad value for " + name + ": '" + value + "'");
-                return USAGE;
-            } catch (IllegalArgumentException e) {
-                err.println("generate: bad value for " + name + ": " + e.getMessage());
-                return USAGE;
-            }
-        }
-        if (dir == null) {
-            err.println("generate: missing required option --out <dir>\n" + usage());
-            return USAGE;
-        }
-        GeneratorConfig cfg;
-        try {
-            cfg = builder.build();
-        } catch (IllegalArgumentException e) {
-            err.println("generate: " + e.getMessage());
-            return USAGE;
-        }
+    @Override
+    public Integer call() {
+        GeneratorConfig cfg = config(flags, spec.commandLine());
+        PrintWriter out = spec.commandLine().getOut();
         Path jsonl = dir.resolve("invoices.jsonl");
         Path truth = dir.resolve("truth.csv");
         long t0 = System.nanoTime();
@@ -148,20 +182,27 @@ public final class GenerateCommand {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             out.println("generated " + jsonl + " and " + truth + " in " + ms + " ms (seed " + cfg.seed() + "): "
                     + stats.summary());
+            out.flush();
             return OK;
         } catch (IOException e) {
-            err.println("generate: cannot write to " + dir + ": " + e);
+            spec.commandLine().getErr().println("generate: cannot write to " + dir + ": " + e);
+            spec.commandLine().getErr().flush();
             return IO_ERROR;
         }
     }
 
-    static String usage() {
-        StringBuilder sb = new StringBuilder("usage: generate --out <dir> [options]\n");
-        sb.append(String.format("  %-30s %s%n", "--out DIR", "writes DIR/invoices.jsonl and DIR/truth.csv"));
-        for (Map.Entry<String, String> e : HELP.entrySet()) {
-            sb.append(String.format("  %-30s %s%n", e.getKey(), e.getValue()));
-        }
-        sb.append("  (each option also accepts --name=value)");
-        return sb.toString();
+    /** Runs with stdout/stderr; {@code args} may start with the word "generate". */
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String[] rest = args.length > 0 && "generate".equals(args[0]) ? Arrays.copyOfRange(args, 1, args.length) : args;
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        int code = Cli.configure(commandLine(), o, e, new Cli.Outcome[1]).execute(rest);
+        o.flush();
+        e.flush();
+        return code;
     }
 }
