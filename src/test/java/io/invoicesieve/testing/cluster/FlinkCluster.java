@@ -85,7 +85,7 @@ import java.util.stream.Collectors;
  * {@link Builder#start()} refuses to run unless the JVM's network namespace has nothing but loopback.
  * The failsafe execution {@code flink-cluster-it} runs the whole fork JVM of
  * {@code io/invoicesieve/cluster/**}{@code /*ITCase} in a private user + network namespace
- * (src/test/sh/loopback-netns-java: {@code unshare --user --map-root-user --net}, then
+ * (src/test/loopback-netns/bin/java: {@code unshare --user --map-root-user --net}, then
  * {@code ip link set lo up}). Chosen over a long-lived namespace holder with {@code nsenter} per
  * process because (1) the test services run in or from the test JVM (the Kafka broker is in-process),
  * and they must share the cluster's loopback: only a namespace around the JVM gives that; (2) nothing
@@ -542,7 +542,7 @@ public final class FlinkCluster implements AutoCloseable {
         if (!others.isEmpty()) {
             throw new IllegalStateException("FlinkCluster runs only in a network namespace with nothing but loopback,"
                     + " but this JVM sees " + others + ". Run it through the failsafe execution flink-cluster-it"
-                    + " (src/test/sh/loopback-netns-java), or pass -Dflink.cluster.allow-host-network=true knowingly.");
+                    + " (src/test/loopback-netns/bin/java), or pass -Dflink.cluster.allow-host-network=true knowingly.");
         }
     }
 
