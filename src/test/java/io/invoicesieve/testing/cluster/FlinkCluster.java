@@ -497,7 +497,8 @@ public final class FlinkCluster implements AutoCloseable {
         StringBuilder s = new StringBuilder("==== Flink cluster ").append(name).append(" in ").append(dir).append('\n');
         if (jobManager.isAlive()) {
             try {
-                s.append("jobs: ").append(rest.jobs()).append('\n');
+                String jobs = rest.jobs().toString();
+                s.append("jobs: ").append(jobs).append('\n');
             } catch (RuntimeException e) {
                 s.append("jobs: (").append(e.getMessage()).append(")\n");
             }
