@@ -369,6 +369,11 @@ public final class FlinkCluster implements AutoCloseable {
         return name;
     }
 
+    /** The cluster's classpath folder (Flink's lib/). */
+    public Path lib() {
+        return lib;
+    }
+
     /** The cluster's folder: conf/, log/, checkpoints/, savepoints/, tmp/. */
     public Path dir() {
         return dir;
