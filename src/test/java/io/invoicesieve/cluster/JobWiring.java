@@ -2,7 +2,7 @@ package io.invoicesieve.cluster;
 
 import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.SieveConfig;
-import io.invoicesieve.job.InitCommand;
+import io.invoicesieve.cli.InitCommand;
 import io.invoicesieve.testing.KafkaService;
 import io.invoicesieve.testing.OpenSearchService;
 import io.invoicesieve.testing.PostgresService;
