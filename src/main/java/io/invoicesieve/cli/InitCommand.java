@@ -83,15 +83,28 @@ public final class InitCommand extends SettingsCommand implements Callable<Integ
         return report;
     }
 
+    /**
+     * Applies the schema versions not applied yet, connected as the owner role
+     * ({@code sieve.jdbc.owner-user}, else {@code sieve.jdbc.user}); V2 grants the runtime role
+     * {@code sieve.jdbc.user} the DML the job needs.
+     */
     public static String migrate(SieveConfig config) throws Exception {
         Properties properties = new Properties();
         properties.putAll(config.prefixed(ConnectorOptions.JDBC_PROPERTIES_PREFIX));
-        properties.setProperty("user", config.get(ConnectorOptions.JDBC_USER));
-        String password = config.secret(ConnectorOptions.JDBC_PASSWORD, ConnectorOptions.JDBC_PASSWORD_ENV);
+        String runtime = config.get(ConnectorOptions.JDBC_USER);
+        String owner = config.get(ConnectorOptions.JDBC_OWNER_USER);
+        String password;
+        if (owner == null || owner.isBlank()) {
+            owner = runtime;
+            password = config.secret(ConnectorOptions.JDBC_PASSWORD, ConnectorOptions.JDBC_PASSWORD_ENV);
+        } else {
+            password = config.secret(ConnectorOptions.JDBC_OWNER_PASSWORD, ConnectorOptions.JDBC_OWNER_PASSWORD_ENV);
+        }
+        properties.setProperty("user", owner);
         if (password != null) {
             properties.setProperty("password", password);
         }
-        PostgresSchema.Result result = PostgresSchema.migrate(config.required(ConnectorOptions.JDBC_URL), properties);
+        PostgresSchema.Result result = PostgresSchema.migrate(config.required(ConnectorOptions.JDBC_URL), properties, runtime);
         return result.applied().isEmpty()
                 ? "postgres: schema up to date (version " + result.version()
                         + (result.baseline() ? ", baselined from the pre-Flyway schema_version" : "") + ")"

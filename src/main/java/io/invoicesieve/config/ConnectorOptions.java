@@ -12,9 +12,11 @@ import java.util.List;
  * {@link SieveOptions#holders()}, so they are validated and listed in the options table like the rest.
  *
  * <p>Secrets ({@code sieve.jdbc.password}, {@code sieve.opensearch.password}, SASL/SSL passwords in
- * {@code sieve.kafka.properties.*}) are best given as {@code ${env:NAME}}; the two passwords also fall
- * back to {@code SIEVE_JDBC_PASSWORD} and {@code SIEVE_OPENSEARCH_PASSWORD}. Keys containing
- * "password", "secret" or "jaas.config" are hidden by Flink whenever a configuration is printed.
+ * {@code sieve.kafka.properties.*}) are references, {@code ${env:NAME}} or {@code ${file:/path}}
+ * ({@link Secrets}), resolved by each writer when it connects, never carried by the job; the passwords
+ * also fall back to {@code SIEVE_JDBC_PASSWORD}, {@code SIEVE_JDBC_OWNER_PASSWORD} and
+ * {@code SIEVE_OPENSEARCH_PASSWORD}. Keys containing "password", "secret" or "jaas.config" are hidden by
+ * Flink whenever a configuration is printed, and may not hold literals in what the job builds.
  */
 public final class ConnectorOptions {
 
@@ -26,6 +28,7 @@ public final class ConnectorOptions {
 
     public static final String JDBC_PASSWORD_ENV = "SIEVE_JDBC_PASSWORD";
     public static final String OPENSEARCH_PASSWORD_ENV = "SIEVE_OPENSEARCH_PASSWORD";
+    public static final String JDBC_OWNER_PASSWORD_ENV = "SIEVE_JDBC_OWNER_PASSWORD";
 
     // ---------------------------------------------------------------- Kafka
 
@@ -118,15 +121,38 @@ public final class ConnectorOptions {
             ConfigOptions.key("sieve.jdbc.user")
                     .stringType()
                     .defaultValue("invoice_sieve")
-                    .withDescription("PostgreSQL user.");
+                    .withDescription(
+                            "PostgreSQL role the job (run) connects as: from schema version 2 it may only read, "
+                                    + "insert and update invoices and decisions (no DELETE, TRUNCATE or ALTER, nothing "
+                                    + "on decision_audit, which its writes fill through a SECURITY DEFINER trigger). "
+                                    + "Created by the DBA; init grants it (placeholder runtime_user of db/V2__roles.sql).");
 
     public static final ConfigOption<String> JDBC_PASSWORD =
             ConfigOptions.key("sieve.jdbc.password")
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "PostgreSQL password, or ${env:NAME}; when unset, the environment variable "
-                                    + JDBC_PASSWORD_ENV + ". Never logged.");
+                            "Password of sieve.jdbc.user: ${env:NAME} or ${file:/path} (a literal is refused: it would "
+                                    + "travel in the JobGraph); when unset, the environment variable "
+                                    + JDBC_PASSWORD_ENV + ". Resolved by each writer when it connects. Never logged.");
+
+    public static final ConfigOption<String> JDBC_OWNER_USER =
+            ConfigOptions.key("sieve.jdbc.owner-user")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PostgreSQL role init connects as to migrate the schema: it owns the tables and the "
+                                    + "audit functions. Never used by run. When unset, init uses sieve.jdbc.user (one "
+                                    + "role for both, as before: that role can then still bypass the audit protections).");
+
+    public static final ConfigOption<String> JDBC_OWNER_PASSWORD =
+            ConfigOptions.key("sieve.jdbc.owner-password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Password of sieve.jdbc.owner-user (init only): a literal, ${env:NAME} or ${file:/path}; "
+                                    + "when unset, the environment variable " + JDBC_OWNER_PASSWORD_ENV
+                                    + ". Without sieve.jdbc.owner-user, init uses sieve.jdbc.password. Never logged.");
 
     public static final ConfigOption<Integer> JDBC_BATCH_SIZE =
             ConfigOptions.key("sieve.jdbc.batch-size")
@@ -174,14 +200,26 @@ public final class ConnectorOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "OpenSearch password, or ${env:NAME}; when unset, the environment variable "
-                                    + OPENSEARCH_PASSWORD_ENV + ". Never logged.");
+                            "OpenSearch password: ${env:NAME} or ${file:/path} (a literal is refused: it would travel "
+                                    + "in the JobGraph); when unset, the environment variable " + OPENSEARCH_PASSWORD_ENV
+                                    + ". Resolved by each writer when it connects. Never logged.");
+
+    public static final ConfigOption<String> OPENSEARCH_CA_FILE =
+            ConfigOptions.key("sieve.opensearch.ca-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PEM file of the CA certificate(s) to trust for https hosts (a private CA), instead of "
+                                    + "the JVM's trust store; host names are still verified. Read by each writer when "
+                                    + "it opens, and by init.");
 
     public static final ConfigOption<Boolean> OPENSEARCH_ALLOW_INSECURE =
             ConfigOptions.key("sieve.opensearch.allow-insecure")
                     .booleanType()
                     .defaultValue(false)
-                    .withDescription("Trust any TLS certificate (test clusters only).");
+                    .withDescription(
+                            "Trust any TLS certificate and host name (test clusters only; for a private CA use "
+                                    + "sieve.opensearch.ca-file).");
 
     public static final ConfigOption<Boolean> OPENSEARCH_DELETE_ON_PASS =
             ConfigOptions.key("sieve.opensearch.delete-on-pass")
@@ -268,6 +306,19 @@ public final class ConnectorOptions {
                 throw new IllegalArgumentException(
                         "Setting '" + option.key() + "' must be at least 1, was " + config.get(option));
             }
+        }
+        for (ConfigOption<String> role : List.of(JDBC_USER, JDBC_OWNER_USER)) {
+            String name = config.get(role);
+            if (name != null && !name.matches("[A-Za-z_][A-Za-z0-9_$.@-]{0,62}")) {
+                throw new IllegalArgumentException(
+                        "Setting '" + role.key() + "' must be a PostgreSQL role name (letters, digits, _ $ . @ -, "
+                                + "at most 63), was '" + name + "'");
+            }
+        }
+        if (config.get(OPENSEARCH_CA_FILE) != null && config.get(OPENSEARCH_ALLOW_INSECURE)) {
+            throw new IllegalArgumentException(
+                    "Settings '" + OPENSEARCH_CA_FILE.key() + "' and '" + OPENSEARCH_ALLOW_INSECURE.key()
+                            + "' exclude each other: with a CA file, certificates are verified");
         }
         for (ConfigOption<Integer> option : List.of(JDBC_MAX_RETRIES, OPENSEARCH_BACKOFF_RETRIES, OPENSEARCH_REPLICAS)) {
             if (config.get(option) < 0) {

@@ -213,44 +213,48 @@ public final class SieveConfig implements Serializable {
     }
 
     /**
-     * A secret: the setting (literal or {@code ${env:NAME}}), else the environment variable
-     * {@code fallbackEnv}; null when neither is set. The value is never put into messages.
+     * A secret, resolved now: the setting (literal, {@code ${env:NAME}} or {@code ${file:/path}}), else
+     * the environment variable {@code fallbackEnv}; null when neither is set. For what runs in this
+     * process only ({@code init}); the job takes {@link #secretRef}. The value is never put into messages.
      */
     public String secret(ConfigOption<String> option, String fallbackEnv) {
+        return new Secrets.Ref(option.key(), get(option), fallbackEnv).resolve();
+    }
+
+    /**
+     * A secret as the job carries it: the reference, resolved by the writer when it connects. A literal
+     * value is refused (it would travel in the JobGraph); unset means {@code fallbackEnv}, read then.
+     */
+    public Secrets.Ref secretRef(ConfigOption<String> option, String fallbackEnv) {
         String value = get(option);
-        if (value != null && !value.isEmpty()) {
-            return resolveEnv(option.key(), value);
-        }
-        String env = System.getenv(fallbackEnv);
-        return env == null || env.isEmpty() ? null : env;
+        Secrets.requireNotLiteral(option.key(), value);
+        return new Secrets.Ref(option.key(), value, fallbackEnv);
     }
 
     /**
      * The keys below {@code prefix} with the prefix removed (client pass-through settings), values
-     * with {@code ${env:NAME}} resolved.
+     * with {@code ${env:NAME}} and {@code ${file:/path}} resolved.
      */
     public Map<String, String> prefixed(String prefix) {
         Map<String, String> out = new java.util.TreeMap<>();
+        prefixedRaw(prefix).forEach((key, value) -> out.put(key, resolveEnv(prefix + key, value)));
+        return out;
+    }
+
+    /** The keys below {@code prefix} with the prefix removed, values as given (references unresolved). */
+    public Map<String, String> prefixedRaw(String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
         configuration.toMap().forEach((key, value) -> {
             if (key.startsWith(prefix)) {
-                out.put(key.substring(prefix.length()), resolveEnv(key, value));
+                out.put(key.substring(prefix.length()), value);
             }
         });
         return out;
     }
 
-    /** {@code ${env:NAME}} is replaced by the environment variable NAME, which must be set. */
+    /** {@code ${env:NAME}} (which must be set) and {@code ${file:/path}} (which must be readable) are resolved. */
     static String resolveEnv(String key, String value) {
-        if (value.startsWith("${env:") && value.endsWith("}")) {
-            String name = value.substring(6, value.length() - 1);
-            String env = System.getenv(name);
-            if (env == null) {
-                throw new IllegalArgumentException(
-                        "Setting '" + key + "' refers to environment variable " + name + ", which is not set");
-            }
-            return env;
-        }
-        return value;
+        return Secrets.resolve(key, value);
     }
 
     /** The settings with secrets (password, secret, jaas.config, token ... keys) masked, as Flink does. */

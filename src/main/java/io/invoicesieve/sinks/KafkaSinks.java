@@ -1,6 +1,7 @@
 package io.invoicesieve.sinks;
 
 import io.invoicesieve.config.ConnectorOptions;
+import io.invoicesieve.config.Secrets;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.DeadLetter;
 import io.invoicesieve.model.Decision;
@@ -47,10 +48,12 @@ public final class KafkaSinks {
         return checkpointing ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
     }
 
-    /** Client settings (security.protocol, sasl.*, ssl.*, ...) plus the transaction timeout. */
+    /**
+     * Client settings (security.protocol, sasl.*, ssl.*, ...; secrets as references the client resolves,
+     * see {@link Secrets#kafkaProperties}) plus the transaction timeout.
+     */
     public static Properties producerProperties(SieveConfig config) {
-        Properties properties = new Properties();
-        properties.putAll(config.prefixed(ConnectorOptions.KAFKA_PROPERTIES_PREFIX));
+        Properties properties = Secrets.kafkaProperties(config);
         properties.setProperty(
                 "transaction.timeout.ms", String.valueOf(config.millis(ConnectorOptions.KAFKA_TRANSACTION_TIMEOUT)));
         return properties;

@@ -41,21 +41,14 @@ public final class OpenSearchDecisionSink {
                         .setBulkFlushMaxActions(config.get(ConnectorOptions.OPENSEARCH_BULK_MAX_ACTIONS))
                         .setBulkFlushMaxSizeMb(config.get(ConnectorOptions.OPENSEARCH_BULK_MAX_SIZE_MB))
                         .setBulkFlushInterval(config.millis(ConnectorOptions.OPENSEARCH_BULK_INTERVAL))
-                        .setAllowInsecure(config.get(ConnectorOptions.OPENSEARCH_ALLOW_INSECURE));
+                        // credentials (the password resolved when the writer opens) and TLS trust
+                        .setRestClientFactory(OpenSearchClients.of(config));
         FlushBackoffType backoff = FlushBackoffType.valueOf(config.get(ConnectorOptions.OPENSEARCH_BACKOFF_TYPE));
         if (backoff != FlushBackoffType.NONE) {
             builder.setBulkFlushBackoffStrategy(
                     backoff,
                     config.get(ConnectorOptions.OPENSEARCH_BACKOFF_RETRIES),
                     config.millis(ConnectorOptions.OPENSEARCH_BACKOFF_DELAY));
-        }
-        String user = config.get(ConnectorOptions.OPENSEARCH_USERNAME);
-        if (user != null) {
-            builder.setConnectionUsername(user);
-            String password = config.secret(ConnectorOptions.OPENSEARCH_PASSWORD, ConnectorOptions.OPENSEARCH_PASSWORD_ENV);
-            if (password != null) {
-                builder.setConnectionPassword(password);
-            }
         }
         return builder.build();
     }

@@ -4,9 +4,6 @@ import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.SieveConfig;
 
 import org.apache.http.HttpHost;
-import org.apache.http.auth.AuthScope;
-import org.apache.http.auth.UsernamePasswordCredentials;
-import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.util.EntityUtils;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
@@ -33,13 +30,7 @@ public final class OpenSearchIndex {
     public static RestClient client(SieveConfig config) {
         HttpHost[] hosts = OpenSearchDecisionSink.hosts(config);
         RestClientBuilder builder = RestClient.builder(hosts);
-        String user = config.get(ConnectorOptions.OPENSEARCH_USERNAME);
-        if (user != null) {
-            String password = config.secret(ConnectorOptions.OPENSEARCH_PASSWORD, ConnectorOptions.OPENSEARCH_PASSWORD_ENV);
-            BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-            credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(user, password == null ? "" : password));
-            builder.setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials));
-        }
+        OpenSearchClients.of(config).configureRestClientBuilder(builder, null);
         return builder.build();
     }
 

@@ -22,8 +22,10 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -49,6 +51,8 @@ public final class PostgresSchema {
     /** The table of the migrator before Flyway (version, script, checksum, applied_at, applied_by). */
     static final String LEGACY_TABLE = "schema_version";
     private static final String V1_SCRIPT = "V1__init.sql";
+    /** Flyway placeholder of db/V2__roles.sql: the role the job connects as (sieve.jdbc.user). */
+    public static final String RUNTIME_USER = "runtime_user";
 
     /**
      * What one migrate did: the versions applied now (empty when up to date), the schema version
@@ -58,13 +62,37 @@ public final class PostgresSchema {
 
     private PostgresSchema() {}
 
-    /** Migrates the database at {@code jdbcUrl}, connecting with these JDBC properties (user, password, ...). */
+    /**
+     * Migrates the database at {@code jdbcUrl}, connecting with these JDBC properties (user, password,
+     * ...); the connecting role owns what it creates and is also the runtime role (one role, as before).
+     */
     public static Result migrate(String jdbcUrl, Properties properties) throws SQLException {
-        return migrate(new DriverManagerDataSource(jdbcUrl, properties), LOCATION);
+        return migrate(new DriverManagerDataSource(jdbcUrl, properties), LOCATION, Map.of());
+    }
+
+    /**
+     * Migrates as the owner role of {@code ownerProperties}, granting the runtime role
+     * {@code runtimeUser} what the job needs (db/V2__roles.sql).
+     */
+    public static Result migrate(String jdbcUrl, Properties ownerProperties, String runtimeUser) throws SQLException {
+        return migrate(new DriverManagerDataSource(jdbcUrl, ownerProperties), LOCATION, Map.of(RUNTIME_USER, runtimeUser));
     }
 
     /** Migrates with the scripts at {@code location} (a Flyway location; {@link #LOCATION} in production). */
     public static Result migrate(DataSource dataSource, String location) throws SQLException {
+        return migrate(dataSource, location, Map.of());
+    }
+
+    /**
+     * Migrates with the scripts at {@code location} and these Flyway placeholders; a missing
+     * {@link #RUNTIME_USER} is the connecting role.
+     */
+    public static Result migrate(DataSource dataSource, String location, Map<String, String> placeholders)
+            throws SQLException {
+        Map<String, String> values = new HashMap<>(placeholders);
+        if (!values.containsKey(RUNTIME_USER)) {
+            values.put(RUNTIME_USER, currentUser(dataSource));
+        }
         boolean baseline = legacyV1Applied(dataSource);
         Flyway flyway = Flyway.configure(PostgresSchema.class.getClassLoader())
                 .dataSource(dataSource)
@@ -74,6 +102,8 @@ public final class PostgresSchema {
                 .validateMigrationNaming(true)
                 .validateOnMigrate(true)
                 .cleanDisabled(true)
+                .placeholders(values)
+                .placeholderReplacement(true)
                 // all pending versions in one transaction, as before Flyway
                 .group(true)
                 .baselineOnMigrate(baseline)
@@ -92,6 +122,14 @@ public final class PostgresSchema {
         return new Result(applied,
                 current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion(),
                 current != null && current.getType().isBaseline());
+    }
+
+    private static String currentUser(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_user")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Names the applied scripts that fail validation (pending ones left out), for the error message. */

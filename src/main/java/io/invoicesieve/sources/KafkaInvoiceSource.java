@@ -1,6 +1,7 @@
 package io.invoicesieve.sources;
 
 import io.invoicesieve.config.ConnectorOptions;
+import io.invoicesieve.config.Secrets;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.serde.InvoiceParser;
@@ -28,8 +29,8 @@ public final class KafkaInvoiceSource {
 
     /** The configured source builder; {@code run} builds it as is, tests make it bounded first. */
     public static KafkaSourceBuilder<InboundRecord> builder(SieveConfig config) {
-        Properties properties = new Properties();
-        properties.putAll(config.prefixed(ConnectorOptions.KAFKA_PROPERTIES_PREFIX));
+        // references (${env:..}, ${file:..}) stay unresolved: the Kafka clients resolve them (Secrets)
+        Properties properties = Secrets.kafkaProperties(config);
         properties.setProperty(
                 "partition.discovery.interval.ms",
                 String.valueOf(config.millis(ConnectorOptions.KAFKA_PARTITION_DISCOVERY)));

@@ -70,7 +70,16 @@ final class JobWiring {
         s.put(ConnectorOptions.KAFKA_PROPERTIES_PREFIX + "client.dns.lookup", "use_all_dns_ips");
         s.put(ConnectorOptions.JDBC_URL.key(), postgres.jdbcUrl().replaceAll("/postgres$", "/" + name));
         s.put(ConnectorOptions.JDBC_USER.key(), postgres.user());
-        s.put(ConnectorOptions.JDBC_PASSWORD.key(), postgres.password());
+        // run refuses literal secrets: a file, as a mounted Kubernetes Secret, read by the TaskManagers
+        java.nio.file.Path secret = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "secrets", name + "-jdbc")
+                .toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(secret.getParent());
+            java.nio.file.Files.writeString(secret, postgres.password() + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        s.put(ConnectorOptions.JDBC_PASSWORD.key(), "${file:" + secret + "}");
         s.put(ConnectorOptions.JDBC_BATCH_INTERVAL.key(), "200 ms");
         s.put(ConnectorOptions.OPENSEARCH_HOSTS.key(), opensearch.httpUrl());
         s.put(ConnectorOptions.OPENSEARCH_INDEX.key(), name + "-flagged");

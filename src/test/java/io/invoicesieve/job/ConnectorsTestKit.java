@@ -84,7 +84,8 @@ final class ConnectorsTestKit {
         s.put(ConnectorOptions.KAFKA_PROPERTIES_PREFIX + "client.dns.lookup", "use_all_dns_ips");
         s.put(ConnectorOptions.JDBC_URL.key(), postgres.jdbcUrl().replaceAll("/postgres$", "/" + name));
         s.put(ConnectorOptions.JDBC_USER.key(), postgres.user());
-        s.put(ConnectorOptions.JDBC_PASSWORD.key(), postgres.password());
+        // a secret is a reference the writers resolve (a literal is refused by run)
+        s.put(ConnectorOptions.JDBC_PASSWORD.key(), "${file:" + secretFile(name + "-jdbc", postgres.password()) + "}");
         s.put(ConnectorOptions.JDBC_BATCH_INTERVAL.key(), "200 ms");
         s.put(ConnectorOptions.OPENSEARCH_HOSTS.key(), opensearch.httpUrl());
         s.put(ConnectorOptions.OPENSEARCH_INDEX.key(), name + "-flagged");
@@ -93,6 +94,14 @@ final class ConnectorsTestKit {
         s.put(ConnectorOptions.OPENSEARCH_BACKOFF_RETRIES.key(), "2");
         s.put(ConnectorOptions.OPENSEARCH_BACKOFF_DELAY.key(), "100 ms");
         return SieveConfig.of(s);
+    }
+
+    /** A file holding {@code secret} (as a mounted Kubernetes Secret would), under java.io.tmpdir. */
+    static String secretFile(String name, String secret) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "secrets", name);
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, secret + "\n");
+        return file.toString();
     }
 
     /** An environment on the test's MiniCluster: parallelism 2, no Kryo, checkpoints, given restarts. */

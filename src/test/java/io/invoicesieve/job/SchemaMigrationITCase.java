@@ -45,9 +45,9 @@ class SchemaMigrationITCase {
     @Test
     void initTwiceAppliesV1OnceThenIsANoOp(PostgresService postgres) throws Exception {
         SieveConfig config = database(postgres, "schema_twice");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1]");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 1)");
-        assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 2)");
+        assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
         assertThat(strings(config, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"))
                 .containsExactly("decision_audit", "decisions", PostgresSchema.HISTORY_TABLE, "invoices");
     }
@@ -71,8 +71,8 @@ class SchemaMigrationITCase {
                     lines.add(result.get(120, TimeUnit.SECONDS));
                 }
                 assertThat(lines).containsExactlyInAnyOrder(
-                        "postgres: applied schema versions [1]", "postgres: schema up to date (version 1)");
-                assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true");
+                        "postgres: applied schema versions [1, 2]", "postgres: schema up to date (version 2)");
+                assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
             }
         } finally {
             pods.shutdownNow();
@@ -82,7 +82,7 @@ class SchemaMigrationITCase {
     @Test
     void aChangedAppliedScriptFailsValidationNamingIt(PostgresService postgres, @TempDir Path dir) throws Exception {
         SieveConfig config = database(postgres, "schema_tampered");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2]");
 
         // the same V1__init.sql with one more statement, as if edited after it was applied
         Path scripts = Files.createDirectories(dir.resolve("db"));
@@ -93,9 +93,9 @@ class SchemaMigrationITCase {
                 .hasMessageContaining("failed validation")
                 .hasMessageContaining("checksum mismatch");
         assertThat(strings(config, "SELECT indexname FROM pg_indexes WHERE indexname = 'decisions_trace_id'")).isEmpty();
-        assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true");
+        assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
         // the real script still validates
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 1)");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 2)");
     }
 
     @Test
@@ -103,10 +103,12 @@ class SchemaMigrationITCase {
         SieveConfig config = database(postgres, "schema_legacy");
         oldMigrator(config, sha256(v1()));
 
-        String expected = "postgres: schema up to date (version 1, baselined from the pre-Flyway schema_version)";
-        assertThat(InitCommand.migrate(config)).isEqualTo(expected);
-        assertThat(InitCommand.migrate(config)).isEqualTo(expected);
-        assertThat(history(config)).containsExactly("1 V1 applied before Flyway (schema_version) V1 applied before Flyway (schema_version) BASELINE true");
+        // baselined at 1 (nothing of V1 re-runs), then V2 applied on top
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [2]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 2)");
+        assertThat(history(config)).containsExactly(
+                "1 V1 applied before Flyway (schema_version) V1 applied before Flyway (schema_version) BASELINE true",
+                "2 roles V2__roles.sql SQL true");
         // the old table stays as it was
         assertThat(strings(config, "SELECT version || ' ' || script FROM schema_version")).containsExactly("1 V1__init.sql");
     }

@@ -62,17 +62,33 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dir;
     private final String bootstrapServers;
+    private final String secureBootstrapServers;
 
-    private KafkaService(KafkaRaftServer server, Path dir, String bootstrapServers) {
+    private KafkaService(KafkaRaftServer server, Path dir, String bootstrapServers, String secureBootstrapServers) {
         this.server = server;
         this.dir = dir;
         this.bootstrapServers = bootstrapServers;
+        this.secureBootstrapServers = secureBootstrapServers;
     }
 
     /** Formats a fresh log directory and starts a broker on it; prefer the {@link Extension}. */
     public static KafkaService start() {
+        return start("kafka", null);
+    }
+
+    /**
+     * A second broker of its own (not the shared one) that also has a {@code SASL_SSL} listener
+     * ({@link #secureBootstrapServers()}): TLS with the server certificate of {@code certificates},
+     * SASL SCRAM-SHA-512 with the users of {@link TestScramCredentials}. The PLAINTEXT listener stays
+     * for the broker itself and the test's admin client. The caller closes it.
+     */
+    public static KafkaService startSecure(TestCertificates certificates) {
+        return start("kafka-secure", certificates);
+    }
+
+    private static KafkaService start(String name, TestCertificates certificates) {
         long begin = System.nanoTime();
-        Path dir = ServiceSupport.newInstanceDir("kafka");
+        Path dir = ServiceSupport.newInstanceDir(name);
         Path logDir = dir.resolve("log");
         ServiceSupport.deleteRecursively(logDir);
         int brokerPort = ServiceSupport.freePort();
@@ -83,11 +99,24 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + ServiceSupport.LOOPBACK + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + bootstrap + ",CONTROLLER://" + ServiceSupport.LOOPBACK + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + bootstrap);
+        String secure = certificates == null ? null : ServiceSupport.LOOPBACK + ":" + ServiceSupport.freePort();
+        props.put("listeners", "PLAINTEXT://" + bootstrap + ",CONTROLLER://" + ServiceSupport.LOOPBACK + ":" + controllerPort
+                + (secure == null ? "" : ",SASL_SSL://" + secure));
+        props.put("advertised.listeners", "PLAINTEXT://" + bootstrap + (secure == null ? "" : ",SASL_SSL://" + secure));
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL");
+        if (secure != null) {
+            props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            props.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            props.put("listener.name.sasl_ssl.scram-sha-512.sasl.server.callback.handler.class",
+                    TestScramCredentials.class.getName());
+            props.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+            props.put("listener.name.sasl_ssl.ssl.keystore.location", certificates.serverKeyStore.toString());
+            props.put("listener.name.sasl_ssl.ssl.keystore.password", TestCertificates.STORE_PASSWORD);
+            props.put("listener.name.sasl_ssl.ssl.key.password", TestCertificates.STORE_PASSWORD);
+        }
         props.put("log.dirs", logDir.toString());
         // One node: internal topics with replication factor 1, or consumers silently get nothing.
         props.put("offsets.topic.replication.factor", "1");
@@ -110,7 +139,7 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         format(logDir, config);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, Option.apply("kafka-it"));
         server.startup();
-        KafkaService kafka = new KafkaService(server, dir, bootstrap);
+        KafkaService kafka = new KafkaService(server, dir, bootstrap, secure);
         kafka.awaitBroker(Duration.ofSeconds(60));
         System.out.printf("KafkaService: %s started in %d ms%n", bootstrap, ServiceSupport.millisSince(begin));
         return kafka;
@@ -145,6 +174,11 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** {@code host:port} of the SASL_SSL listener ({@link #startSecure} only). */
+    public String secureBootstrapServers() {
+        return secureBootstrapServers;
     }
 
     /** An admin client on this broker; the caller closes it. */
