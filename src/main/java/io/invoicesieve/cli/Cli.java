@@ -78,6 +78,8 @@ public final class Cli {
                 BootstrapCommand.class,
                 InspectCommand.class,
                 OptionsCommand.class,
+                DispositionCommand.class,
+                ControlCommand.class,
                 CommandLine.HelpCommand.class
             })
     static final class Root implements java.util.concurrent.Callable<Integer> {

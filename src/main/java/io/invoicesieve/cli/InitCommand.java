@@ -68,7 +68,9 @@ public final class InitCommand extends SettingsCommand implements Callable<Integ
             for (String topic : List.of(
                     config.get(ConnectorOptions.KAFKA_INPUT_TOPIC),
                     config.get(ConnectorOptions.KAFKA_DECISIONS_TOPIC),
-                    config.get(ConnectorOptions.KAFKA_DEAD_LETTER_TOPIC))) {
+                    config.get(ConnectorOptions.KAFKA_DEAD_LETTER_TOPIC),
+                    config.get(io.invoicesieve.config.ControlOptions.KAFKA_DISPOSITIONS_TOPIC),
+                    config.get(io.invoicesieve.config.ControlOptions.KAFKA_CONTROLS_TOPIC))) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, replication))).all().get(60, TimeUnit.SECONDS);
                     report.add("kafka: topic " + topic + " created (" + partitions + " partitions, replication " + replication + ")");

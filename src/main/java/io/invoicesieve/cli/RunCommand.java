@@ -2,16 +2,22 @@ package io.invoicesieve.cli;
 
 import io.invoicesieve.job.InvoiceSievePipeline;
 import io.invoicesieve.config.ConnectorOptions;
+import io.invoicesieve.config.ControlOptions;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.sinks.KafkaSinks;
 import io.invoicesieve.sinks.OpenSearchDecisionSink;
+import io.invoicesieve.sinks.OpenSearchDispositionSink;
+import io.invoicesieve.sinks.PostgresControlSink;
 import io.invoicesieve.sinks.PostgresDecisionSink;
+import io.invoicesieve.sources.KafkaControlSource;
 import io.invoicesieve.sources.KafkaInvoiceSource;
 import io.invoicesieve.state.Uids;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -77,8 +83,9 @@ public final class RunCommand extends SettingsCommand implements Callable<Intege
             StreamExecutionEnvironment env,
             UnaryOperator<KafkaSourceBuilder<InboundRecord>> source) {
         boolean checkpointing = env.getCheckpointConfig().isCheckpointingEnabled();
-        return InvoiceSievePipeline.with(config)
-                .source(source.apply(KafkaInvoiceSource.builder(config)).build())
+        KafkaSource<InboundRecord> invoices = source.apply(KafkaInvoiceSource.builder(config)).build();
+        InvoiceSievePipeline pipeline = InvoiceSievePipeline.with(config)
+                .source(invoices)
                 .decisionSink(Uids.DECISIONS_KAFKA_SINK, "Decisions to Kafka", KafkaSinks.decisions(config, checkpointing))
                 .decisionSink(Uids.DECISIONS_JDBC_SINK, "Decisions to PostgreSQL", PostgresDecisionSink.create(config))
                 .decisionSink(new InvoiceSievePipeline.DecisionSink(
@@ -86,5 +93,13 @@ public final class RunCommand extends SettingsCommand implements Callable<Intege
                         OpenSearchDecisionSink.create(config),
                         !config.get(ConnectorOptions.OPENSEARCH_DELETE_ON_PASS), null))
                 .deadLetterSink(Uids.DEAD_LETTER_KAFKA_SINK, "Dead letters to Kafka", KafkaSinks.deadLetters(config, checkpointing));
+        // the analysts' loop: dispositions and controls in (bounded when the invoices are: tests), audited
+        if (config.get(ControlOptions.CONTROLS_ENABLED)) {
+            pipeline.controlSource(KafkaControlSource.create(config, invoices.getBoundedness() == Boundedness.BOUNDED))
+                    .controlSink(Uids.CONTROL_AUDIT_JDBC_SINK, "Control changes to PostgreSQL", PostgresControlSink.create(config))
+                    .controlSink(Uids.DISPOSITION_OPENSEARCH_SINK, "Dispositions onto the analysts' documents",
+                            OpenSearchDispositionSink.create(config));
+        }
+        return pipeline;
     }
 }

@@ -197,6 +197,6 @@ public final class SieveOptions {
 
     /** Classes that declare invoice-sieve options (connector options live beside their connectors). */
     static List<Class<?>> holders() {
-        return List.of(SieveOptions.class, ConnectorOptions.class);
+        return List.of(SieveOptions.class, ConnectorOptions.class, ControlOptions.class);
     }
 }

@@ -64,6 +64,16 @@ public final class Thresholds implements Serializable {
         }
     }
 
+    /**
+     * These thresholds with per-tenant overrides set at runtime (control/Controls: the control stream's
+     * TENANT_THRESHOLDS), which win over the configured ones. {@code overrides}: tenant -> {review, hold}.
+     */
+    public Thresholds withTenants(Map<String, double[]> overrides) {
+        Map<String, double[]> merged = new HashMap<>(perTenant);
+        merged.putAll(overrides);
+        return new Thresholds(review, hold, merged);
+    }
+
     public DecisionType decide(String tenantId, double risk) {
         double[] t = perTenant.get(tenantId);
         double r = t == null ? review : t[0];

@@ -1,6 +1,7 @@
 package io.invoicesieve.functions;
 
 import io.invoicesieve.config.Thresholds;
+import io.invoicesieve.control.Controls;
 import io.invoicesieve.decide.Decider;
 import io.invoicesieve.detect.shared.SharedAccountDetector;
 import io.invoicesieve.model.Decision;
@@ -36,6 +37,8 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     private final Thresholds thresholds;
 
     private transient SharedAccountDetector sharing;
+    /** The analysts' controls (ControlledAccountSharing sets the live ones; empty: configured thresholds). */
+    private transient Controls controls;
     private transient Map<DecisionType, Counter> decisions;
     private transient Map<ReasonCode, Counter> reasons;
 
@@ -55,9 +58,15 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
                 : tenantId + '\u001f' + accountKey;
     }
 
+    /** The analysts' controls this stage consults (after open). */
+    public void useControls(Controls controls) {
+        this.controls = controls;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         sharing = new SharedAccountDetector(getRuntimeContext(), retentionMillis);
+        controls = new Controls();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         decisions = new EnumMap<>(DecisionType.class);
         for (DecisionType type : DecisionType.values()) {
@@ -78,7 +87,8 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
                 Decider.addReason(decision, shared);
             }
         }
-        Decider.decide(decision, thresholds);
+        controls.beforeDecide(decision);
+        Decider.decide(decision, controls.thresholds(thresholds));
         decisions.get(decision.decision).inc();
         for (Reason r : decision.reasons) {
             reasons.get(r.code).inc();

@@ -1,5 +1,6 @@
 package io.invoicesieve.functions;
 
+import io.invoicesieve.control.Controls;
 import io.invoicesieve.decide.Decider;
 import io.invoicesieve.detect.DetectorSettings;
 import io.invoicesieve.detect.Money;
@@ -40,6 +41,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
     private final DetectorSettings settings;
 
     private transient VendorHistory history;
+    /** The analysts' controls (ControlledInvoiceScorer sets the live ones; empty: rules only). */
+    private transient Controls controls;
 
     private transient Counter replays;
     private transient Counter lateEvents;
@@ -54,9 +57,15 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         return invoice.tenantId + '\u001f' + invoice.vendorId;
     }
 
+    /** The analysts' controls this scorer consults (after open). */
+    public void useControls(Controls controls) {
+        this.controls = controls;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         history = new VendorHistory(getRuntimeContext(), settings);
+        controls = new Controls();
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         replays = metrics.counter("replaysSuppressed");
@@ -90,8 +99,9 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
             found.add(Reasons.late(watermark - time));
         }
 
+        controls.afterDetectors(invoice, found);
         out.collect(Decider.draft(invoice, found, late, ctx.timerService().currentProcessingTime(),
-                settings.modelVersion, settings.jobVersion));
+                controls.modelVersion(settings.modelVersion), settings.jobVersion));
         history.scheduleCleanup(ctx.timerService(), time);
     }
 
@@ -107,8 +117,10 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         if (result.capHit) {
             comparisonCapHits.inc();
         }
-        if (result.kind != null) {
-            found.add(DuplicateDetector.reason(probe, result));
+        // the rules' matches minus adjudicated pairs, or the pair model's (control/Controls)
+        Reason duplicate = controls.duplicates(invoice.tenantId, invoice.vendorId, probe, buckets, result, settings);
+        if (duplicate != null) {
+            found.add(duplicate);
         }
         history.duplicates.add(probe, buckets, watermark);
     }

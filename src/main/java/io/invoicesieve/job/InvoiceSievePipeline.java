@@ -3,7 +3,11 @@ package io.invoicesieve.job;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.config.SieveOptions;
 import io.invoicesieve.detect.DetectorSettings;
+import io.invoicesieve.control.ControlState;
+import io.invoicesieve.control.ControlUpdate;
 import io.invoicesieve.functions.AccountSharing;
+import io.invoicesieve.functions.ControlledAccountSharing;
+import io.invoicesieve.functions.ControlledInvoiceScorer;
 import io.invoicesieve.functions.InvoiceScorer;
 import io.invoicesieve.functions.RouteDeadLetters;
 import io.invoicesieve.model.DeadLetter;
@@ -20,6 +24,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -102,6 +107,22 @@ public final class InvoiceSievePipeline {
     private final List<DecisionSink> decisionSinks = new ArrayList<>();
     private final List<DeadLetterSink> deadLetterSinks = new ArrayList<>();
     private MapFunction<Invoice, Invoice> testHook;
+    // the analysts' loop: dispositions and controls (none: an empty control stream, rules and settings only)
+    private Source<ControlUpdate, ?, ?> controlSource;
+    private final List<ControlSink> controlSinks = new ArrayList<>();
+
+    /** A sink of the control changes as received (audit, the analysts' queue). */
+    public static final class ControlSink {
+        final String uid;
+        final String name;
+        final Sink<ControlUpdate> sink;
+
+        public ControlSink(String uid, String name, Sink<ControlUpdate> sink) {
+            this.uid = uid;
+            this.name = name;
+            this.sink = sink;
+        }
+    }
 
     private InvoiceSievePipeline(SieveConfig config) {
         this.config = config;
@@ -133,6 +154,17 @@ public final class InvoiceSievePipeline {
 
     public InvoiceSievePipeline deadLetterSink(DeadLetterSink sink) {
         deadLetterSinks.add(sink);
+        return this;
+    }
+
+    /** The dispositions and controls (uid control-source); without one the control stream is empty. */
+    public InvoiceSievePipeline controlSource(Source<ControlUpdate, ?, ?> source) {
+        this.controlSource = source;
+        return this;
+    }
+
+    public InvoiceSievePipeline controlSink(String uid, String name, Sink<ControlUpdate> sink) {
+        controlSinks.add(new ControlSink(uid, name, sink));
         return this;
     }
 
@@ -190,16 +222,27 @@ public final class InvoiceSievePipeline {
             valid = invoices.map(testHook).returns(TypeInformation.of(Invoice.class)).uid("test-hook").name("Test hook");
         }
 
+        // The analysts' controls, broadcast to both keyed stages (README "The analysts' loop"): the
+        // operators keep their uids and keyed state; the broadcast state analyst-controls is new.
+        DataStream<ControlUpdate> controlUpdates = ControlStreams.controls(env, controlSource);
+        BroadcastStream<ControlUpdate> controls = controlUpdates.broadcast(ControlState.descriptor());
+        for (ControlSink s : controlSinks) {
+            controlUpdates.sinkTo(s.sink).uid(s.uid).name(s.name);
+        }
+
         DataStream<Decision> scored =
                 valid.keyBy(InvoiceScorer::key, Types.STRING)
-                        .process(new InvoiceScorer(settings))
+                        .connect(controls)
+                        .process(new ControlledInvoiceScorer(new InvoiceScorer(settings)))
                         .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.INVOICE_SCORER)
                         .name("Score invoices");
 
         DataStream<Decision> decisions =
                 scored.keyBy(AccountSharing::key, Types.STRING)
-                        .process(new AccountSharing(settings.bankRetentionMillis, settings.thresholds))
+                        .connect(controls)
+                        .process(new ControlledAccountSharing(
+                                new AccountSharing(settings.bankRetentionMillis, settings.thresholds)))
                         .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.ACCOUNT_SHARING)
                         .name("Shared accounts");

@@ -11,6 +11,8 @@ public class Evidence {
     public String[] matchedInvoiceNumbers;
     public String matchedEventTime;
     public String matchedInvoiceDate;
+    /** The invoice date of each matched invoice, in the order of matchedInvoiceIds (analysts' queue). */
+    public String[] matchedInvoiceDates;
     public String matchedAmount;
     /** How the match was found: EXACT, NUMBER_REKEYED, AMOUNT_TYPO, SAME_AMOUNT_AND_DATE. */
     public String matchKind;
@@ -35,6 +37,9 @@ public class Evidence {
     // other
     public Double extractionConfidence;
     public Long lateByMillis;
+
+    // analysts' controls (VENDOR_RISK)
+    public Double vendorRisk;
 
     public Evidence() {}
 }

@@ -8,5 +8,7 @@ public enum ReasonCode {
     BANK_CHANGE,
     BANK_SHARED,
     LOW_CONFIDENCE,
-    LATE_EVENT
+    LATE_EVENT,
+    /** The vendor has confirmed fraud (an analyst's FRAUD disposition or a VENDOR_RISK control). */
+    VENDOR_RISK
 }

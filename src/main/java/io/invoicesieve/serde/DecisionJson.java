@@ -51,6 +51,9 @@ public final class DecisionJson {
     private static final SerializedString F_MATCHED_AMOUNT = new SerializedString("matched_amount");
     private static final SerializedString F_MATCHED_EVENT_TIME = new SerializedString("matched_event_time");
     private static final SerializedString F_MATCHED_INVOICE_DATE = new SerializedString("matched_invoice_date");
+    private static final SerializedString F_MATCHED_INVOICE_DATES = new SerializedString("matched_invoice_dates");
+    private static final SerializedString F_VENDOR_RISK = new SerializedString("vendor_risk");
+    private static final SerializedString F_REASON_DETAILS = new SerializedString("reason_details");
     private static final SerializedString F_MATCHED_INVOICE_IDS = new SerializedString("matched_invoice_ids");
     private static final SerializedString F_MATCHED_INVOICE_NUMBERS = new SerializedString("matched_invoice_numbers");
     private static final SerializedString F_MODEL_VERSION = new SerializedString("model_version");
@@ -149,6 +152,7 @@ public final class DecisionJson {
                 g.writeString(r.code.name());
             }
             g.writeEndArray();
+            writeQueueFields(g, d);
         }
         g.writeFieldName(F_REASONS);
         g.writeStartArray();
@@ -175,6 +179,41 @@ public final class DecisionJson {
         g.writeEndObject();
     }
 
+    /**
+     * The analysts' queue (document only): each reason's sentence, and the matched invoices' numbers
+     * and dates flattened from the duplicate reasons, so that the saved search shows them as columns.
+     */
+    private static void writeQueueFields(JsonGenerator g, Decision d) throws IOException {
+        g.writeFieldName(F_REASON_DETAILS);
+        g.writeStartArray();
+        for (Reason r : d.reasons) {
+            if (r.detail != null) {
+                g.writeString(r.detail);
+            }
+        }
+        g.writeEndArray();
+        g.writeFieldName(F_MATCHED_INVOICE_NUMBERS);
+        g.writeStartArray();
+        for (Reason r : d.reasons) {
+            if (r.evidence != null && r.evidence.matchedInvoiceNumbers != null) {
+                for (String n : r.evidence.matchedInvoiceNumbers) {
+                    g.writeString(n);
+                }
+            }
+        }
+        g.writeEndArray();
+        g.writeFieldName(F_MATCHED_INVOICE_DATES);
+        g.writeStartArray();
+        for (Reason r : d.reasons) {
+            if (r.evidence != null && r.evidence.matchedInvoiceDates != null) {
+                for (String n : r.evidence.matchedInvoiceDates) {
+                    g.writeString(n);
+                }
+            }
+        }
+        g.writeEndArray();
+    }
+
     public static void writeReason(JsonGenerator g, Reason r) throws IOException {
         g.writeStartObject();
         writeString(g, F_CODE, r.code.name());
@@ -193,6 +232,7 @@ public final class DecisionJson {
         array(g, F_MATCHED_INVOICE_NUMBERS, e.matchedInvoiceNumbers);
         stringIfSet(g, F_MATCHED_EVENT_TIME, e.matchedEventTime);
         stringIfSet(g, F_MATCHED_INVOICE_DATE, e.matchedInvoiceDate);
+        array(g, F_MATCHED_INVOICE_DATES, e.matchedInvoiceDates);
         stringIfSet(g, F_MATCHED_AMOUNT, e.matchedAmount);
         stringIfSet(g, F_MATCH_KIND, e.matchKind);
         numberIfSet(g, F_SIMILARITY, e.similarity);
@@ -220,6 +260,7 @@ public final class DecisionJson {
         if (e.lateByMillis != null) {
             writeNumber(g, F_LATE_BY_MS, e.lateByMillis);
         }
+        numberIfSet(g, F_VENDOR_RISK, e.vendorRisk);
         g.writeEndObject();
     }
 

@@ -174,6 +174,7 @@ public final class DecisionSerializer extends TypeSerializerSingleton<Decision> 
         writeStrings(e.matchedInvoiceNumbers, out);
         writeString(e.matchedEventTime, out);
         writeString(e.matchedInvoiceDate, out);
+        writeStrings(e.matchedInvoiceDates, out);
         writeString(e.matchedAmount, out);
         writeString(e.matchKind, out);
         writeDouble(e.similarity, out);
@@ -191,6 +192,7 @@ public final class DecisionSerializer extends TypeSerializerSingleton<Decision> 
         writeStrings(e.otherVendorIds, out);
         writeDouble(e.extractionConfidence, out);
         writeLongObject(e.lateByMillis, out);
+        writeDouble(e.vendorRisk, out);
     }
 
     private static Evidence readEvidence(DataInputView in) throws IOException {
@@ -199,6 +201,7 @@ public final class DecisionSerializer extends TypeSerializerSingleton<Decision> 
         e.matchedInvoiceNumbers = readStrings(in);
         e.matchedEventTime = readString(in);
         e.matchedInvoiceDate = readString(in);
+        e.matchedInvoiceDates = readStrings(in);
         e.matchedAmount = readString(in);
         e.matchKind = readString(in);
         e.similarity = readDouble(in);
@@ -216,6 +219,7 @@ public final class DecisionSerializer extends TypeSerializerSingleton<Decision> 
         e.otherVendorIds = readStrings(in);
         e.extractionConfidence = readDouble(in);
         e.lateByMillis = readLongObject(in);
+        e.vendorRisk = readDouble(in);
         return e;
     }
 

@@ -20,5 +20,10 @@ public final class Uids {
     public static final String DECISIONS_JDBC_SINK = "decisions-jdbc-sink";
     public static final String DECISIONS_OPENSEARCH_SINK = "decisions-opensearch-sink";
 
+    // the analysts' loop (control/): dispositions and controls in, their audit and the queue's disposition out
+    public static final String CONTROL_SOURCE = "control-source";
+    public static final String CONTROL_AUDIT_JDBC_SINK = "control-audit-jdbc-sink";
+    public static final String DISPOSITION_OPENSEARCH_SINK = "disposition-opensearch-sink";
+
     private Uids() {}
 }

@@ -45,8 +45,8 @@ class SchemaMigrationITCase {
     @Test
     void initTwiceAppliesV1OnceThenIsANoOp(PostgresService postgres) throws Exception {
         SieveConfig config = database(postgres, "schema_twice");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2]");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 2)");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
         assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
         assertThat(strings(config, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"))
                 .containsExactly("decision_audit", "decisions", PostgresSchema.HISTORY_TABLE, "invoices");
@@ -71,7 +71,7 @@ class SchemaMigrationITCase {
                     lines.add(result.get(120, TimeUnit.SECONDS));
                 }
                 assertThat(lines).containsExactlyInAnyOrder(
-                        "postgres: applied schema versions [1, 2]", "postgres: schema up to date (version 2)");
+                        "postgres: applied schema versions [1, 2, 3]", "postgres: schema up to date (version 3)");
                 assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
             }
         } finally {
@@ -82,7 +82,7 @@ class SchemaMigrationITCase {
     @Test
     void aChangedAppliedScriptFailsValidationNamingIt(PostgresService postgres, @TempDir Path dir) throws Exception {
         SieveConfig config = database(postgres, "schema_tampered");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3]");
 
         // the same V1__init.sql with one more statement, as if edited after it was applied
         Path scripts = Files.createDirectories(dir.resolve("db"));
@@ -95,7 +95,7 @@ class SchemaMigrationITCase {
         assertThat(strings(config, "SELECT indexname FROM pg_indexes WHERE indexname = 'decisions_trace_id'")).isEmpty();
         assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
         // the real script still validates
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 2)");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
     }
 
     @Test
@@ -104,8 +104,8 @@ class SchemaMigrationITCase {
         oldMigrator(config, sha256(v1()));
 
         // baselined at 1 (nothing of V1 re-runs), then V2 applied on top
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [2]");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 2)");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [2, 3]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
         assertThat(history(config)).containsExactly(
                 "1 V1 applied before Flyway (schema_version) V1 applied before Flyway (schema_version) BASELINE true",
                 "2 roles V2__roles.sql SQL true");
