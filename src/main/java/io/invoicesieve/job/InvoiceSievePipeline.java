@@ -199,7 +199,7 @@ public final class InvoiceSievePipeline {
 
         DataStream<Decision> decisions =
                 scored.keyBy(AccountSharing::key, Types.STRING)
-                        .process(new AccountSharing(settings.bankRetentionMillis, settings.thresholds))
+                        .process(new AccountSharing(settings))
                         .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.ACCOUNT_SHARING)
                         .name("Shared accounts");

@@ -36,13 +36,14 @@ class ArchitectureTest {
             Map.entry("detect.amounts", Set.of("detect", "model", "state")),
             Map.entry("detect.bank", Set.of("detect", "detect.amounts", "model", "state")),
             Map.entry("detect.shared", Set.of("detect", "detect.bank", "model", "state")),
+            Map.entry("detect.crossvendor", Set.of("detect", "detect.duplicates", "model", "state")),
             Map.entry("decide", Set.of("config", "detect", "detect.bank", "model")),
             Map.entry("functions", Set.of("config", "decide", "detect", "detect.amounts", "detect.bank",
-                    "detect.duplicates", "detect.shared", "model", "state")),
+                    "detect.crossvendor", "detect.duplicates", "detect.shared", "model", "state")),
             Map.entry("sources", Set.of("config", "model", "serde", "state")),
             Map.entry("sinks", Set.of("config", "model", "serde", "state")),
             Map.entry("job", Set.of("config", "detect", "functions", "model", "serde", "sinks", "sources", "state")),
-            Map.entry("cli", Set.of("config", "decide", "detect", "detect.amounts", "detect.bank", "detect.duplicates",
+            Map.entry("cli", Set.of("config", "decide", "detect", "detect.amounts", "detect.bank", "detect.crossvendor", "detect.duplicates",
                     "detect.shared", "functions", "job", "model", "serde", "sinks", "sources", "state")),
             Map.entry("", Set.of("cli", "config", "job"))); // Main
 

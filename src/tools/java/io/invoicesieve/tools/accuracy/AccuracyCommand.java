@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code accuracy [--data <dir>] [--report <file.md>] [--work <dir>] [generator flags] [settings]}:
+ * {@code accuracy [--data <dir>] [--report <file.md>] [--work <dir>] [--parallelism N] [generator flags] [settings]}:
  * generates labelled data (or takes {@code <dir>/invoices.jsonl} and {@code truth.csv}), runs the
  * job locally over it, and writes the accuracy report.
  */
@@ -37,6 +37,8 @@ public final class AccuracyCommand {
         flags.remove("work");
         boolean diagnose = Boolean.parseBoolean(flags.getOrDefault("diagnose", "false"));
         flags.remove("diagnose");
+        int parallelism = Integer.parseInt(flags.getOrDefault("parallelism", "2"));
+        flags.remove("parallelism");
 
         Path dataDir;
         String dataSummary;
@@ -64,10 +66,11 @@ public final class AccuracyCommand {
             }
             dataSummary = "`generate " + String.join(" ", genArgs.subList(2, genArgs.size())) + "`";
         }
+        dataSummary += "; job parallelism " + parallelism;
         Path invoices = dataDir.resolve("invoices.jsonl");
         Path truth = dataDir.resolve("truth.csv");
         Path out = work.resolve("run");
-        LocalCommand.execute(config, invoices, out, 2);
+        LocalCommand.execute(config, invoices, out, parallelism);
 
         Accuracy accuracy = Accuracy.evaluate(invoices, truth, out.resolve("decisions.jsonl"), out.resolve("dlq.jsonl"));
         String command = "java -jar target/invoice-sieve.jar accuracy " + String.join(" ", args);
@@ -81,6 +84,12 @@ public final class AccuracyCommand {
             for (Accuracy.Signal s : Accuracy.Signal.values()) {
                 System.out.println("false " + s + ": " + accuracy.falsePositives(s, 15));
                 System.out.println("missed " + s + ": " + accuracy.misses(s, 15));
+            }
+            for (String kind : Accuracy.CLEANS) {
+                System.out.println("flagged " + kind + ": " + accuracy.flaggedClean(kind, 15));
+            }
+            for (String kind : Accuracy.DUPLICATES) {
+                System.out.println("missed " + kind + ": " + accuracy.missedKind(kind, 15));
             }
         }
         System.out.println("report written to " + report);
