@@ -33,14 +33,14 @@ import java.util.Map;
  * DUPLICATE_SUSPECT; evidence {@code match_kind} CROSS_VENDOR, {@code other_vendor_ids} the
  * original's vendor. Never across tenants: the tenant is part of the key.
  *
- * <p>State {@code account-invoices}: the number's digit groups without leading zeros ("2026.4.264"
- * for "2026-04-0264" and "2026-04-264", "6027" for "AR-UTK-06027"; the normalized number when it has
- * fewer than four digits) -> the account's invoices under it (all vendors), so one lookup reads a
+ * <p>State {@code account-invoices}: the number folded as in the duplicate index, with leading zeros
+ * dropped per typed digit group ({@link InvoiceNumbers#grouped}: "20264264" for "2026-04-0264" and
+ * "2026-04-264") -> the account's invoices under it (all vendors), so one lookup reads a
  * bucket of one or two entries, also for a high-volume supplier. A
  * bucket keeps at most {@code sieve.duplicates.cross-vendor.max-bucket} invoices; entries leave after
  * the lookback, purged by the stage's cleanup timer. Not caught here: twins with different
- * accounts or without one, and a number whose digits were re-keyed (a digit suffix "-1", a digit
- * read as a letter): those land under another key.
+ * accounts or without one, and a number re-keyed with a prefix or suffix added ("No. ", "-COPY",
+ * "-1") or its separators dropped between zero-padded groups: those land under another key.
  */
 public final class CrossVendorDetector {
 
@@ -80,10 +80,9 @@ public final class CrossVendorDetector {
         return found;
     }
 
-    /** The blocking key: the digit skeleton, or the normalized number for numbers with few digits. */
+    /** The blocking key: {@link InvoiceNumbers#grouped}. */
     static String key(String number, String normalizedNumber) {
-        String skeleton = InvoiceNumbers.digitSkeleton(number);
-        return skeleton != null ? "D" + skeleton : "N" + normalizedNumber;
+        return InvoiceNumbers.grouped(number);
     }
 
     /** Remembers the invoice without checking it (warm start). */
