@@ -201,7 +201,7 @@ public final class BootstrapCommand extends SettingsCommand implements Callable<
         StateBootstrapTransformation<Invoice> accountSharing =
                 OperatorTransformation.bootstrapWith(firstDeliveries)
                         .keyBy(AccountSharingBootstrap::key, Types.STRING)
-                        .transform(new AccountSharingBootstrap(settings.bankRetentionMillis, outOfOrderness));
+                        .transform(new AccountSharingBootstrap(settings, outOfOrderness));
 
         SavepointWriter.newSavepoint(env, stateBackend(backendName), maxParallelism)
                 .withOperator(OperatorIdentifier.forUid(Uids.INVOICE_SCORER), scorer)

@@ -70,6 +70,35 @@ public final class SieveOptions {
                             "Invoice dates at most this many days apart can belong to a re-keyed "
                                     + "resubmission (DUPLICATE_SUSPECT).");
 
+    public static final ConfigOption<Integer> DUPLICATE_SAME_DATE_HABIT =
+            ConfigOptions.key("sieve.duplicates.same-date-habit")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "The same amount and invoice date under another number (the weakest "
+                                    + "DUPLICATE_SUSPECT) is not reported when the vendor billed that amount "
+                                    + "this many times before more than once on one date under different "
+                                    + "numbers within the lookback: high-volume suppliers do so every day. "
+                                    + "0 disables the weak match.");
+
+    public static final ConfigOption<Boolean> DUPLICATE_CROSS_VENDOR =
+            ConfigOptions.key("sieve.duplicates.cross-vendor")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Match invoices across the vendor ids of one tenant that share a remit "
+                                    + "account (a supplier created twice in the vendor master): same or "
+                                    + "equivalent number, same amount, invoice dates within the tolerance, "
+                                    + "within the lookback.");
+
+    public static final ConfigOption<Integer> DUPLICATE_CROSS_VENDOR_MAX_BUCKET =
+            ConfigOptions.key("sieve.duplicates.cross-vendor.max-bucket")
+                    .intType()
+                    .defaultValue(16)
+                    .withDescription(
+                            "Most recent invoices kept per (tenant, remit account, normalized number) "
+                                    + "for the cross-vendor match.");
+
     // ---------------------------------------------------------------- amounts
 
     public static final ConfigOption<Duration> AMOUNT_WINDOW =

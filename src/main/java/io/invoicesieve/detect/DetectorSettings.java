@@ -16,6 +16,9 @@ public final class DetectorSettings implements Serializable {
     public final long lookbackMillis;
     public final int maxComparisons;
     public final int dateToleranceDays;
+    public final int sameDateHabit;
+    public final boolean crossVendor;
+    public final int crossVendorMaxBucket;
     public final long amountWindowMillis;
     public final int amountMinHistory;
     public final int amountMaxSamples;
@@ -34,6 +37,10 @@ public final class DetectorSettings implements Serializable {
         this.lookbackMillis = config.millis(SieveOptions.DUPLICATE_LOOKBACK);
         this.maxComparisons = config.get(SieveOptions.DUPLICATE_MAX_COMPARISONS);
         this.dateToleranceDays = config.get(SieveOptions.DUPLICATE_DATE_TOLERANCE_DAYS);
+        // 0: the weak match is never reported (any count of repeats is enough to drop it)
+        this.sameDateHabit = config.get(SieveOptions.DUPLICATE_SAME_DATE_HABIT);
+        this.crossVendor = config.get(SieveOptions.DUPLICATE_CROSS_VENDOR);
+        this.crossVendorMaxBucket = config.get(SieveOptions.DUPLICATE_CROSS_VENDOR_MAX_BUCKET);
         this.amountWindowMillis = config.millis(SieveOptions.AMOUNT_WINDOW);
         this.amountMinHistory = config.get(SieveOptions.AMOUNT_MIN_HISTORY);
         this.amountMaxSamples = config.get(SieveOptions.AMOUNT_MAX_SAMPLES);

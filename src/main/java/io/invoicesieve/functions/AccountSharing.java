@@ -1,8 +1,10 @@
 package io.invoicesieve.functions;
 
-import io.invoicesieve.config.Thresholds;
 import io.invoicesieve.control.Controls;
 import io.invoicesieve.decide.Decider;
+import io.invoicesieve.detect.DetectorSettings;
+import io.invoicesieve.detect.Money;
+import io.invoicesieve.detect.crossvendor.CrossVendorDetector;
 import io.invoicesieve.detect.shared.SharedAccountDetector;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.DecisionType;
@@ -15,36 +17,41 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * The last stage before the sinks, keyed by (tenant_id, remit account): adds BANK_SHARED
  * ({@link SharedAccountDetector}) to the decision with which a second vendor shows up on the
- * account, then decides ({@link Decider}: the one place that scores and decides). Decisions without an account are keyed by their own invoice id and pass through,
+ * account and a cross-vendor duplicate ({@link CrossVendorDetector}) to an invoice another vendor
+ * id of the account already had, then decides ({@link Decider}: the one place that scores and decides). Decisions without an account are keyed by their own invoice id and pass through,
  * so they never form a hot key. It runs after the vendor-keyed scorer so that each vendor's
  * invoices arrive here in the order the scorer saw them.
  *
  * <p>Also counts the final decisions and reasons (metrics {@code decisions}, {@code reasons}).
  *
- * <p>State: see {@link SharedAccountDetector}.
+ * <p>Ordering: each vendor's decisions arrive in the scorer's order, but two vendors' decisions
+ * come from different scorer subtasks, so of two entries of one invoice under two vendor ids
+ * arriving within the network's buffering of each other, either may be the "original". The entries
+ * of a vendor-master duplicate are usually days apart; the later one is flagged.
+ *
+ * <p>State: see {@link AccountState}.
  */
 public class AccountSharing extends KeyedProcessFunction<String, Decision, Decision> {
 
     private static final long serialVersionUID = 1L;
 
-    private final long retentionMillis;
-    private final Thresholds thresholds;
+    private final DetectorSettings settings;
 
-    private transient SharedAccountDetector sharing;
+    private transient AccountState account;
     /** The analysts' controls (ControlledAccountSharing sets the live ones; empty: configured thresholds). */
     private transient Controls controls;
     private transient Map<DecisionType, Counter> decisions;
     private transient Map<ReasonCode, Counter> reasons;
 
-    public AccountSharing(long retentionMillis, Thresholds thresholds) {
-        this.retentionMillis = retentionMillis;
-        this.thresholds = thresholds;
+    public AccountSharing(DetectorSettings settings) {
+        this.settings = settings;
     }
 
     public static String key(Decision decision) {
@@ -65,7 +72,7 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
 
     @Override
     public void open(OpenContext openContext) {
-        sharing = new SharedAccountDetector(getRuntimeContext(), retentionMillis);
+        account = new AccountState(getRuntimeContext(), settings);
         controls = new Controls();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         decisions = new EnumMap<>(DecisionType.class);
@@ -81,14 +88,22 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     @Override
     public void processElement(Decision decision, Context ctx, Collector<Decision> out) throws Exception {
         if (decision.remitAccountKey != null) {
-            Reason shared = sharing.check(decision.remitAccountKey, decision.vendorId,
-                    decision.eventTime.toEpochMilli(), ctx.timerService());
+            long time = decision.eventTime.toEpochMilli();
+            Reason shared = account.sharing.check(decision.remitAccountKey, decision.vendorId, time);
             if (shared != null) {
                 Decider.addReason(decision, shared);
             }
+            if (settings.crossVendor) {
+                Reason twin = account.crossVendor.check(probe(decision), !hasDuplicate(decision),
+                        ctx.timerService().currentWatermark());
+                if (twin != null) {
+                    Decider.addReason(decision, twin);
+                }
+            }
+            account.scheduleCleanup(ctx.timerService(), time);
         }
         controls.beforeDecide(decision);
-        Decider.decide(decision, controls.thresholds(thresholds));
+        Decider.decide(decision, controls.thresholds(settings.thresholds));
         decisions.get(decision.decision).inc();
         for (Reason r : decision.reasons) {
             reasons.get(r.code).inc();
@@ -96,8 +111,23 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
         out.collect(decision);
     }
 
+    static io.invoicesieve.state.AccountInvoice probe(Decision d) {
+        return CrossVendorDetector.probe(d.vendorId, d.invoiceId, d.invoiceNumber, Money.toMilli(new BigDecimal(d.amount)),
+                d.currency, (int) d.invoiceDate.toEpochDay(), d.eventTime.toEpochMilli());
+    }
+
+    /** Whether the scorer already found the invoice to be a duplicate within its vendor. */
+    private static boolean hasDuplicate(Decision d) {
+        for (Reason r : d.reasons) {
+            if (r.code == ReasonCode.DUPLICATE_EXACT || r.code == ReasonCode.DUPLICATE_SUSPECT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decision> out) throws Exception {
-        sharing.expire(timestamp, ctx.timerService());
+        account.cleanup(timestamp, ctx.timerService());
     }
 }

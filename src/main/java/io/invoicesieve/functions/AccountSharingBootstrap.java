@@ -1,6 +1,9 @@
 package io.invoicesieve.functions;
 
+import io.invoicesieve.detect.DetectorSettings;
+import io.invoicesieve.detect.Money;
 import io.invoicesieve.detect.bank.Accounts;
+import io.invoicesieve.detect.crossvendor.CrossVendorDetector;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.detect.shared.SharedAccountDetector;
 
@@ -9,8 +12,9 @@ import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
 /**
  * Warm start of {@link AccountSharing} (keyed like it, see {@link #key}): the vendors of each
- * (tenant, account) with their cleanup timer, through the same {@link SharedAccountDetector}
- * as the running operator. Input must be first deliveries in event-time order per key (the
+ * (tenant, account) ({@link SharedAccountDetector}), its invoices for the cross-vendor match
+ * ({@link CrossVendorDetector}) and their cleanup timer, through the same {@link AccountState} as
+ * the running operator. Input must be first deliveries in event-time order per key (the
  * bootstrap command dedupes with the replay filter and runs in BATCH mode, which sorts keyed input
  * by key and timestamp). Invoices without an account leave no state, as in the job.
  */
@@ -18,13 +22,13 @@ public class AccountSharingBootstrap extends KeyedStateBootstrapFunction<String,
 
     private static final long serialVersionUID = 1L;
 
-    private final long retentionMillis;
+    private final DetectorSettings settings;
     private final long outOfOrdernessMillis;
 
-    private transient SharedAccountDetector sharing;
+    private transient AccountState account;
 
-    public AccountSharingBootstrap(long retentionMillis, long outOfOrdernessMillis) {
-        this.retentionMillis = retentionMillis;
+    public AccountSharingBootstrap(DetectorSettings settings, long outOfOrdernessMillis) {
+        this.settings = settings;
         this.outOfOrdernessMillis = outOfOrdernessMillis;
     }
 
@@ -35,7 +39,7 @@ public class AccountSharingBootstrap extends KeyedStateBootstrapFunction<String,
 
     @Override
     public void open(OpenContext openContext) {
-        sharing = new SharedAccountDetector(getRuntimeContext(), retentionMillis);
+        account = new AccountState(getRuntimeContext(), settings);
     }
 
     @Override
@@ -48,10 +52,16 @@ public class AccountSharingBootstrap extends KeyedStateBootstrapFunction<String,
                 new BootstrapTimers(ctx.timerService(), BootstrapTimers.watermarkAt(time, outOfOrdernessMillis));
         // fire the cleanup timers the running job's watermark would have fired by now
         Long pending;
-        while ((pending = sharing.pendingCleanup()) != null && pending <= timers.currentWatermark()) {
+        while ((pending = account.pendingCleanup()) != null && pending <= timers.currentWatermark()) {
             timers.deleteEventTimeTimer(pending);
-            sharing.expire(pending, timers);
+            account.cleanup(pending, timers);
         }
-        sharing.remember(invoice.vendorId, time, timers);
+        account.sharing.remember(invoice.vendorId, time);
+        if (settings.crossVendor) {
+            account.crossVendor.remember(CrossVendorDetector.probe(invoice.vendorId, invoice.invoiceId,
+                    invoice.invoiceNumber, Money.toMilli(invoice.amount), invoice.currency,
+                    (int) invoice.invoiceDate.toEpochDay(), time), timers.currentWatermark());
+        }
+        account.scheduleCleanup(timers, time);
     }
 }

@@ -47,6 +47,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
     private transient Counter replays;
     private transient Counter lateEvents;
     private transient Counter comparisonCapHits;
+    private transient Counter habitualSameDate;
+    private transient Counter reversals;
     private transient Histogram candidatesCompared;
 
     public InvoiceScorer(DetectorSettings settings) {
@@ -71,6 +73,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         replays = metrics.counter("replaysSuppressed");
         lateEvents = metrics.counter("lateEvents");
         comparisonCapHits = metrics.counter("duplicateComparisonCapHits");
+        habitualSameDate = metrics.counter("duplicateSameDateHabitual");
+        reversals = metrics.counter("reversalsApplied");
         candidatesCompared =
                 metrics.histogram("duplicateCandidatesCompared", new DescriptiveStatisticsHistogram(1024));
     }
@@ -111,16 +115,25 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,
                 (int) invoice.invoiceDate.toEpochDay(), time);
         SeenInvoice[][] buckets = history.duplicates.candidates(probe);
-        DuplicateDetector.Result result = DuplicateDetector.find(
-                probe, buckets, settings.lookbackMillis, settings.dateToleranceDays, settings.maxComparisons);
+        DuplicateDetector.Result result = DuplicateDetector.find(probe, buckets, settings.lookbackMillis,
+                settings.dateToleranceDays, settings.maxComparisons, settings.sameDateHabit);
         candidatesCompared.update(result.compared);
         if (result.capHit) {
             comparisonCapHits.inc();
+        }
+        if (result.habitual) {
+            habitualSameDate.inc();
         }
         // the rules' matches minus adjudicated pairs, or the pair model's (control/Controls)
         Reason duplicate = controls.duplicates(invoice.tenantId, invoice.vendorId, probe, buckets, result, settings);
         if (duplicate != null) {
             found.add(duplicate);
+        } else if (result.kind == null && amountMilli < 0
+                && history.duplicates.reverse(probe, invoice.description) != null) {
+            // a credit note of the full amount, itself no duplicate: its invoice may be entered again
+            reversals.inc();
+            // the reversed invoice may have shared the credit note's number bucket
+            buckets = history.duplicates.candidates(probe);
         }
         history.duplicates.add(probe, buckets, watermark);
     }

@@ -57,7 +57,15 @@ public class InvoiceScorerBootstrap extends KeyedStateBootstrapFunction<String, 
         SeenInvoice probe = DuplicateDetector.probe(
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,
                 (int) invoice.invoiceDate.toEpochDay(), time);
-        history.duplicates.add(probe, history.duplicates.candidates(probe), timers.currentWatermark());
+        SeenInvoice[][] buckets = history.duplicates.candidates(probe);
+        // as the scorer: a full credit note that is no duplicate reverses its invoice
+        if (amountMilli < 0 && DuplicateDetector.find(probe, buckets, settings.lookbackMillis,
+                settings.dateToleranceDays, settings.maxComparisons, settings.sameDateHabit).kind == null) {
+            if (history.duplicates.reverse(probe, invoice.description) != null) {
+                buckets = history.duplicates.candidates(probe);
+            }
+        }
+        history.duplicates.add(probe, buckets, timers.currentWatermark());
         history.amounts.remember(invoice.currency, amountMilli, time);
         history.bank.remember(Accounts.normalize(invoice.remitAccount), time);
         history.scheduleCleanup(timers, time);

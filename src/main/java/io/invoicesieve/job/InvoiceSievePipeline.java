@@ -241,8 +241,7 @@ public final class InvoiceSievePipeline {
         DataStream<Decision> decisions =
                 scored.keyBy(AccountSharing::key, Types.STRING)
                         .connect(controls)
-                        .process(new ControlledAccountSharing(
-                                new AccountSharing(settings.bankRetentionMillis, settings.thresholds)))
+                        .process(new ControlledAccountSharing(new AccountSharing(settings)))
                         .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.ACCOUNT_SHARING)
                         .name("Shared accounts");

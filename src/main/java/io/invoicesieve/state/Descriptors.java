@@ -15,6 +15,8 @@ public final class Descriptors {
             Types.OBJECT_ARRAY(Types.POJO(SeenInvoice.class));
     public static final TypeInformation<AccountHistory[]> ACCOUNTS =
             Types.OBJECT_ARRAY(Types.POJO(AccountHistory.class));
+    public static final TypeInformation<AccountInvoice[]> ACCOUNT_INVOICES =
+            Types.OBJECT_ARRAY(Types.POJO(AccountInvoice.class));
 
     private Descriptors() {}
 
@@ -46,5 +48,13 @@ public final class Descriptors {
     /** account-sharing: the vendors that used this (tenant, account), with first and last use. */
     public static ValueStateDescriptor<AccountHistory[]> accountVendors() {
         return new ValueStateDescriptor<>("account-vendors", ACCOUNTS);
+    }
+
+    /**
+     * account-sharing (since 0.2.0): normalized invoice number -> the invoices of every vendor of this
+     * (tenant, account) under it, for the cross-vendor duplicate match. Empty after a restore from 0.1.0.
+     */
+    public static MapStateDescriptor<String, AccountInvoice[]> accountInvoices() {
+        return new MapStateDescriptor<>("account-invoices", Types.STRING, ACCOUNT_INVOICES);
     }
 }

@@ -36,19 +36,20 @@ class ArchitectureTest {
             Map.entry("detect.amounts", Set.of("detect", "model", "state")),
             Map.entry("detect.bank", Set.of("detect", "detect.amounts", "model", "state")),
             Map.entry("detect.shared", Set.of("detect", "detect.bank", "model", "state")),
+            Map.entry("detect.crossvendor", Set.of("detect", "detect.duplicates", "model", "state")),
             Map.entry("decide", Set.of("config", "detect", "detect.bank", "model")),
             Map.entry("learn", Set.of("detect.duplicates", "state")),
             Map.entry("control", Set.of("config", "decide", "detect", "detect.bank", "detect.duplicates", "learn",
                     "model", "state")),
             Map.entry("functions", Set.of("config", "control", "decide", "detect", "detect.amounts", "detect.bank",
-                    "detect.duplicates", "detect.shared", "model", "state")),
+                    "detect.crossvendor", "detect.duplicates", "detect.shared", "model", "state")),
             Map.entry("sources", Set.of("config", "control", "model", "serde", "state")),
             Map.entry("sinks", Set.of("config", "control", "model", "serde", "state")),
             Map.entry("job", Set.of("config", "control", "detect", "functions", "model", "serde", "sinks", "sources",
                     "state")),
             Map.entry("cli", Set.of("config", "control", "decide", "detect", "detect.amounts", "detect.bank",
-                    "detect.duplicates", "detect.shared", "functions", "job", "learn", "model", "serde", "sinks",
-                    "sources", "state")),
+                    "detect.crossvendor", "detect.duplicates", "detect.shared", "functions", "job", "learn", "model",
+                    "serde", "sinks", "sources", "state")),
             Map.entry("", Set.of("cli", "config", "job"))); // Main
 
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.invoicesieve\\.((?:[a-z]+\\.)*)[A-Z]");

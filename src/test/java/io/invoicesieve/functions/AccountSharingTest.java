@@ -1,6 +1,5 @@
 package io.invoicesieve.functions;
 
-import io.invoicesieve.config.Thresholds;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Reason;
@@ -28,6 +27,10 @@ class AccountSharingTest {
         d.remitAccountKey = account;
         d.eventTime = Instant.ofEpochMilli(Fixtures.BASE.toEpochMilli() + (long) (day * DAY));
         d.reasons = new Reason[0];
+        d.invoiceNumber = "N-" + id;
+        d.amount = "100.00";
+        d.currency = "EUR";
+        d.invoiceDate = java.time.LocalDate.of(2026, 3, 2).plusDays((long) day);
         d.decision = DecisionType.PASS;
         return d;
     }
@@ -36,7 +39,7 @@ class AccountSharingTest {
     void flagsTheDecisionWithWhichASecondVendorUsesAnAccount() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new AccountSharing(730 * DAY, Thresholds.of(0.5, 0.8))),
+                        new KeyedProcessOperator<>(new AccountSharing(Fixtures.settings())),
                         AccountSharing::key, Types.STRING)) {
             h.getExecutionConfig().disableGenericTypes();
             h.open();

@@ -95,6 +95,11 @@ public final class Fixtures {
             return this;
         }
 
+        public InvoiceBuilder description(String description) {
+            inv.description = description;
+            return this;
+        }
+
         public InvoiceBuilder confidence(Double confidence) {
             inv.extractionConfidence = confidence;
             return this;

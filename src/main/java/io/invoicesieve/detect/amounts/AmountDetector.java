@@ -23,7 +23,8 @@ import java.util.Locale;
  * {@code sieve.amount.window}. A flag needs both a robust z of at least {@code sieve.amount.z-threshold}
  * and a factor of at least {@code sieve.amount.min-ratio} from the median, and
  * {@code sieve.amount.min-history} invoices: a wide-spread vendor is not flagged for a month at
- * three times its usual.
+ * three times its usual. An amount within 25% of two of the vendor's recent samples is one of
+ * its usual amounts (a price point of a high-volume supplier) and never an anomaly.
  */
 public final class AmountDetector {
 
@@ -48,12 +49,32 @@ public final class AmountDetector {
             double z = stats.robustZ(logAmount);
             double ratio = Math.exp(logAmount - stats.median);
             if (Math.abs(z) >= settings.amountZThreshold
-                    && (ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio)) {
+                    && (ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio)
+                    && nearby(history, logAmount) < 2) {
                 found.add(reason(z, ratio, stats, stats.spread(), amountMilli, currency, settings.amountZThreshold));
             }
         }
         remember(currency, history, amountMilli, time);
         return stats;
+    }
+
+    /** Half-width of "near" an earlier amount: within 25% of it. */
+    static final double NEAR = Math.log(1.25);
+
+    /**
+     * How many of the vendor's recent amounts lie within 25% of this one. A vendor with a few fixed
+     * price points (a carrier, a telecom) has its median at one of them and the others far from
+     * it; an amount close to two of its recent ones is one of its usual amounts, whatever the
+     * median says. Runs only when an anomaly would be flagged.
+     */
+    static int nearby(AmountHistory history, double logAmount) {
+        int n = 0;
+        for (int i = 0; i < history.size; i++) {
+            if (Math.abs(history.logAmounts[i] - logAmount) <= NEAR) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Remembers the amount without checking it (warm start). */

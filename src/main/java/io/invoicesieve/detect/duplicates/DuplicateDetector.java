@@ -21,6 +21,12 @@ import java.util.Locale;
  * normalized number (catches exact, re-keyed and amount-typo resubmissions) and the exact amount
  * (catches a new or affixed number on the same amount). Monthly recurring invoices share the
  * amount key but have different numbers and dates a period apart, so they do not match.
+ *
+ * <p>Credit notes are matched against credit notes only (a credit note entered twice is a
+ * duplicate too): a match needs amounts of the same sign. The weakest match, the same amount and
+ * invoice date under another number, is weighed by what is normal for the vendor at that amount
+ * (see {@link #sameDayRepeats}): carriers, utilities and telecoms bill the same few amounts many
+ * times a day under sequential numbers, and for them it means nothing.
  */
 public final class DuplicateDetector {
 
@@ -52,33 +58,54 @@ public final class DuplicateDetector {
         public final List<SeenInvoice> matches = new ArrayList<>(2);
         public int compared;
         public boolean capHit;
+        /**
+         * A SAME_AMOUNT_AND_DATE match dropped because the vendor bills this amount several times
+         * on one date as a habit (counted in a metric, not reported).
+         */
+        public boolean habitual;
+    }
+
+    /** {@link #find} without weighing the same-amount-and-date match by the vendor's habit. */
+    public static Result find(
+            SeenInvoice probe, SeenInvoice[][] buckets, long lookbackMillis, int dateToleranceDays, int maxComparisons) {
+        return find(probe, buckets, lookbackMillis, dateToleranceDays, maxComparisons, Integer.MAX_VALUE);
     }
 
     /**
      * Compares {@code probe} with the candidates under its blocking keys.
      *
+     * <p>The first bucket is the number bucket (every candidate compared), the second the amount
+     * bucket: there a candidate whose invoice date is further than the tolerance can only match by
+     * an equivalent number, which the number bucket already compared, so it is skipped without
+     * counting against the cap. A high-volume vendor's amount bucket holds hundreds of invoices;
+     * the cap is then spent on the ones near the probe's date.
+     *
      * @param buckets candidate arrays read from the index (entries may be null)
+     * @param habitRepeats a SAME_AMOUNT_AND_DATE match is dropped when the amount bucket shows at
+     *     least this many earlier same-date repeats of the amount under other numbers
      */
-    public static Result find(
-            SeenInvoice probe, SeenInvoice[][] buckets, long lookbackMillis, int dateToleranceDays, int maxComparisons) {
+    public static Result find(SeenInvoice probe, SeenInvoice[][] buckets, long lookbackMillis, int dateToleranceDays,
+            int maxComparisons, int habitRepeats) {
         Result result = new Result();
-        if (probe.amountMilli <= 0) {
-            // credit notes and zero amounts are never payment duplicates
+        if (probe.amountMilli == 0) {
+            // zero amounts are never payment duplicates
             return result;
         }
-        for (SeenInvoice[] bucket : buckets) {
+        for (int b = 0; b < buckets.length; b++) {
+            SeenInvoice[] bucket = buckets[b];
             if (bucket == null) {
                 continue;
             }
             for (SeenInvoice candidate : bucket) {
                 if (candidate.invoiceId.equals(probe.invoiceId)
                         || Math.abs(candidate.eventTime - probe.eventTime) > lookbackMillis
+                        || (b > 0 && Math.abs(candidate.invoiceDay - probe.invoiceDay) > dateToleranceDays)
                         || contains(result.matches, candidate.invoiceId)) {
                     continue;
                 }
                 if (result.compared >= maxComparisons) {
                     result.capHit = true;
-                    return result;
+                    return weigh(result, probe, buckets, lookbackMillis, habitRepeats);
                 }
                 result.compared++;
                 MatchKind kind = match(probe, candidate, dateToleranceDays);
@@ -92,7 +119,52 @@ public final class DuplicateDetector {
                 }
             }
         }
-        return result;
+        return weigh(result, probe, buckets, lookbackMillis, habitRepeats);
+    }
+
+    /** Drops a match that is only SAME_AMOUNT_AND_DATE when that is the vendor's habit at this amount. */
+    private static Result weigh(
+            Result result, SeenInvoice probe, SeenInvoice[][] buckets, long lookbackMillis, int habitRepeats) {
+        if (result.kind != MatchKind.SAME_AMOUNT_AND_DATE || buckets.length < 2
+                || sameDayRepeats(buckets[1], probe, lookbackMillis, habitRepeats) < habitRepeats) {
+            return result;
+        }
+        Result dropped = new Result();
+        dropped.compared = result.compared;
+        dropped.capHit = result.capHit;
+        dropped.habitual = true;
+        return dropped;
+    }
+
+    /**
+     * How often the vendor billed the probe's amount more than once on one invoice date under
+     * different numbers, within the lookback: the invoices of its amount bucket (the vendor's
+     * recent invoices at exactly this amount, already read for the match) sorted by date, counting
+     * each one whose date it shares with an earlier one of another number. A duplicate under a new
+     * number at an ordinary vendor finds 0 (only its original has that date); a carrier billing
+     * 49.90 five times a day finds dozens. Stops counting at {@code enough}. Runs only when a
+     * SAME_AMOUNT_AND_DATE match was found.
+     */
+    public static int sameDayRepeats(SeenInvoice[] amountBucket, SeenInvoice probe, long lookbackMillis, int enough) {
+        if (amountBucket == null || amountBucket.length < 2) {
+            return 0;
+        }
+        long[] byDay = new long[amountBucket.length];
+        int n = 0;
+        for (SeenInvoice s : amountBucket) {
+            if (Math.abs(s.eventTime - probe.eventTime) <= lookbackMillis && !s.invoiceId.equals(probe.invoiceId)) {
+                // day in the high bits, a hash of the number in the low ones: sorts by day
+                byDay[n++] = ((long) s.invoiceDay << 32) | (s.normalizedNumber.hashCode() & 0xffffffffL);
+            }
+        }
+        java.util.Arrays.sort(byDay, 0, n);
+        int repeats = 0;
+        for (int i = 1; i < n && repeats < enough; i++) {
+            if ((byDay[i] >>> 32) == (byDay[i - 1] >>> 32) && byDay[i] != byDay[i - 1]) {
+                repeats++;
+            }
+        }
+        return repeats;
     }
 
     private static boolean contains(List<SeenInvoice> matches, String invoiceId) {
@@ -109,9 +181,43 @@ public final class DuplicateDetector {
         return skeleton != null && skeleton.equals(InvoiceNumbers.digitSkeleton(b));
     }
 
+    /**
+     * The invoice a credit note of its full amount reverses, among the invoices of that amount
+     * ({@code bucket}, the amount bucket of the credited amount): the one the credit note names
+     * (its number in the credit note's description, or the same number), the latest if several;
+     * without such a reference the only invoice of that amount in the lookback. Null when none or
+     * when several could be meant: then nothing is cancelled.
+     */
+    public static SeenInvoice reversedBy(
+            SeenInvoice creditNote, String description, SeenInvoice[] bucket, long lookbackMillis) {
+        if (bucket == null || creditNote.amountMilli >= 0) {
+            return null;
+        }
+        String text = description == null ? "" : InvoiceNumbers.normalize(description);
+        SeenInvoice named = null;
+        SeenInvoice only = null;
+        int live = 0;
+        for (SeenInvoice s : bucket) {
+            if (s.amountMilli != -creditNote.amountMilli || !s.currency.equals(creditNote.currency)
+                    || Math.abs(s.eventTime - creditNote.eventTime) > lookbackMillis) {
+                continue;
+            }
+            live++;
+            only = s;
+            boolean referenced = s.normalizedNumber.equals(creditNote.normalizedNumber)
+                    || (s.normalizedNumber.length() >= 4 && text.contains(s.normalizedNumber));
+            if (referenced && (named == null || s.eventTime >= named.eventTime)) {
+                named = s;
+            }
+        }
+        return named != null ? named : live == 1 ? only : null;
+    }
+
     /** How {@code probe} resubmits {@code original}, or null. */
     public static MatchKind match(SeenInvoice probe, SeenInvoice original, int dateToleranceDays) {
-        if (!probe.currency.equals(original.currency) || original.amountMilli <= 0) {
+        if (!probe.currency.equals(original.currency) || Long.signum(probe.amountMilli) != Long.signum(original.amountMilli)
+                || original.amountMilli == 0) {
+            // an invoice never matches a credit note: only invoices with invoices, credit notes with credit notes
             return null;
         }
         boolean sameAmount = probe.amountMilli == original.amountMilli;
@@ -135,7 +241,7 @@ public final class DuplicateDetector {
             }
             return null;
         }
-        if (equivalentNumber && datesClose && InvoiceNumbers.amountTypo(probe.amountMilli, original.amountMilli)) {
+        if (equivalentNumber && datesClose && InvoiceNumbers.amountTypo(Math.abs(probe.amountMilli), Math.abs(original.amountMilli))) {
             return MatchKind.AMOUNT_TYPO;
         }
         return null;

@@ -39,14 +39,70 @@ public final class DuplicateIndex {
         };
     }
 
-    /** Indexes the probe under its blocking keys (positive amounts only: credit notes are never matched). */
+    /**
+     * Indexes the probe under its blocking keys: invoices and credit notes (a credit note's amount key
+     * is negative, so it only meets credit notes), not zero amounts.
+     */
     public void add(SeenInvoice probe, SeenInvoice[][] buckets, long watermark) throws Exception {
-        if (probe.amountMilli <= 0) {
+        if (probe.amountMilli == 0) {
             return;
         }
         long minTime = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - lookbackMillis;
         index.put(DuplicateDetector.numberKey(probe.normalizedNumber), append(buckets[0], probe, minTime, maxBucket));
         index.put(DuplicateDetector.amountKey(probe.currency, probe.amountMilli), append(buckets[1], probe, minTime, maxBucket));
+    }
+
+    /**
+     * A credit note of the full amount reverses the invoice it credits ({@link DuplicateDetector#reversedBy}):
+     * that invoice leaves the index, so that its re-entry is the correction it is, not a duplicate
+     * (SAP's duplicate check skips reversed documents too). A partial credit note cancels nothing:
+     * no invoice has its amount. An invoice entered a third time meets the re-entry. Reads the
+     * bucket of the credited amount, and the reversed invoice's number bucket: on credit notes only.
+     *
+     * @return the reversed invoice, or null
+     */
+    public SeenInvoice reverse(SeenInvoice creditNote, String description) throws Exception {
+        if (creditNote.amountMilli >= 0) {
+            return null;
+        }
+        String amountKey = DuplicateDetector.amountKey(creditNote.currency, -creditNote.amountMilli);
+        SeenInvoice[] bucket = index.get(amountKey);
+        SeenInvoice reversed = DuplicateDetector.reversedBy(creditNote, description, bucket, lookbackMillis);
+        if (reversed == null) {
+            return null;
+        }
+        putOrRemove(amountKey, without(bucket, reversed.invoiceId));
+        String numberKey = DuplicateDetector.numberKey(reversed.normalizedNumber);
+        putOrRemove(numberKey, without(index.get(numberKey), reversed.invoiceId));
+        return reversed;
+    }
+
+    private void putOrRemove(String key, SeenInvoice[] bucket) throws Exception {
+        if (bucket == null || bucket.length == 0) {
+            index.remove(key);
+        } else {
+            index.put(key, bucket);
+        }
+    }
+
+    static SeenInvoice[] without(SeenInvoice[] bucket, String invoiceId) {
+        if (bucket == null) {
+            return null;
+        }
+        int kept = 0;
+        for (SeenInvoice s : bucket) {
+            if (!s.invoiceId.equals(invoiceId)) {
+                kept++;
+            }
+        }
+        SeenInvoice[] out = new SeenInvoice[kept];
+        int j = 0;
+        for (SeenInvoice s : bucket) {
+            if (!s.invoiceId.equals(invoiceId)) {
+                out[j++] = s;
+            }
+        }
+        return out;
     }
 
     /** Drops invoices older than the lookback before {@code timestamp}; returns the next expiry. */

@@ -44,6 +44,45 @@ public final class InvoiceNumbers {
         return out.toString();
     }
 
+    /**
+     * Like {@link #normalize}, but leading zeros are dropped from each digit run as typed, before the
+     * separators go: "2026-04-0264" and "2026-04-264" are both "20264264", "F/2O26/3249" and
+     * "F20263249" both "F20263249", "Y2171 71" and "Y-21-7171" both "Y217171". The blocking key of
+     * the cross-vendor match, where a number is typed again by hand under the other vendor id.
+     */
+    public static String grouped(String number) {
+        int n = number.length();
+        StringBuilder out = new StringBuilder(n);
+        int i = 0;
+        while (i < n) {
+            char c = fold(number.charAt(i));
+            if (c == 0) {
+                i++;
+                continue;
+            }
+            if (!isDigit(c)) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int start = out.length();
+            while (i < n) {
+                char d = fold(number.charAt(i));
+                if (d == 0 || !isDigit(d)) {
+                    break;
+                }
+                if (!(d == '0' && out.length() == start)) {
+                    out.append(d);
+                }
+                i++;
+            }
+            if (out.length() == start) {
+                out.append('0');
+            }
+        }
+        return out.toString();
+    }
+
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }

@@ -64,7 +64,8 @@ class InvoiceGeneratorTest {
 
     @BeforeAll
     static void generateDefault() throws IOException {
-        config = GeneratorConfig.defaults();
+        // the original shapes only (the AP-ledger shapes add invoices on top of --invoices; own test below)
+        config = originalShapes(GeneratorConfig.builder()).build();
         jsonl = DIR.resolve("a/invoices.jsonl");
         truth = DIR.resolve("a/truth.csv");
         stats = new InvoiceGenerator().generate(config, jsonl, truth);
@@ -73,6 +74,99 @@ class InvoiceGeneratorTest {
         for (Row r : rows) {
             if (r.json() != null && !r.replay()) {
                 assertThat(byId.put(r.id(), r)).as("invoice_id %s used twice", r.id()).isNull();
+            }
+        }
+    }
+
+    static GeneratorConfig.Builder originalShapes(GeneratorConfig.Builder b) {
+        return b.twinVendorRate(0).dupCrossVendorRate(0).highVolumeVendorRate(0).reversalRate(0)
+                .partialCreditDupRate(0).dupCreditNoteRate(0);
+    }
+
+    static final Set<TruthKind> AP_LEDGER_KINDS = Set.of(TruthKind.HIGH_VOLUME, TruthKind.REENTRY,
+            TruthKind.DUP_CROSS_VENDOR, TruthKind.DUP_CREDIT_NOTE, TruthKind.DUP_AFTER_REVERSAL,
+            TruthKind.DUP_AFTER_PARTIAL_CREDIT);
+
+    @Test
+    void theApLedgerShapesComeOnTopOfTheInvoices() throws IOException {
+        GeneratorConfig small = originalShapes(GeneratorConfig.builder().invoices(3000).seed(5)).build();
+        Path a = DIR.resolve("orig-a");
+        new InvoiceGenerator().generate(small, a.resolve("i.jsonl"), a.resolve("t.csv"));
+        GeneratorConfig on = GeneratorConfig.builder().invoices(3000).seed(5).build();
+        Path b = DIR.resolve("orig-b");
+        InvoiceGenerator.Stats withShapes = new InvoiceGenerator().generate(on, b.resolve("i.jsonl"), b.resolve("t.csv"));
+        assertThat(withShapes.invoices()).isGreaterThan(3000);
+        assertThat(withShapes.count(TruthKind.DUP_EXACT)).isGreaterThanOrEqualTo(30);
+    }
+
+    @Test
+    void apLedgerShapesCarryTheirGroundTruth() throws IOException {
+        GeneratorConfig cfg = GeneratorConfig.builder().invoices(15_000).seed(77).twinVendorRate(0.03)
+                .highVolumeVendorRate(0.02).reversalRate(0.005).dupCreditNoteRate(0.003).build();
+        Path d = DIR.resolve("ap");
+        InvoiceGenerator.Stats s = new InvoiceGenerator().generate(cfg, d.resolve("invoices.jsonl"), d.resolve("truth.csv"));
+        List<Row> all = read(d.resolve("invoices.jsonl"), d.resolve("truth.csv"));
+        Map<String, Row> ids = new HashMap<>();
+        for (Row r : all) {
+            if (r.json() != null && !r.replay()) {
+                ids.put(r.tenant() + "/" + r.id(), r);
+            }
+        }
+        for (TruthKind k : AP_LEDGER_KINDS) {
+            assertThat(s.count(k)).as("lines of kind %s", k).isPositive();
+        }
+        Map<String, Set<String>> pricesByVendor = new HashMap<>();
+        for (Row r : ids.values()) {
+            Row o = r.originalId() == null || r.originalId().isEmpty() ? null : ids.get(r.tenant() + "/" + r.originalId());
+            switch (r.kind()) {
+                case DUP_CROSS_VENDOR -> {
+                    assertThat(o.vendor()).as("line %d", r.line()).isNotEqualTo(r.vendor());
+                    assertThat(o.tenant()).isEqualTo(r.tenant());
+                    assertThat(r.text("remit_account")).isNotNull().isEqualTo(o.text("remit_account"));
+                    assertThat(r.amount()).isEqualByComparingTo(o.amount());
+                    assertThat(r.eventTime()).isAfter(o.eventTime());
+                    long days = Math.abs(LocalDate.parse(r.text("invoice_date")).toEpochDay()
+                            - LocalDate.parse(o.text("invoice_date")).toEpochDay());
+                    assertThat(days).isLessThanOrEqualTo(3);
+                }
+                case REENTRY -> {
+                    // its original was reversed by a credit note of the full amount, which arrived before it
+                    Row credit = ids.values().stream().filter(c -> c.kind() == TruthKind.CREDIT_NOTE
+                            && o.id().equals(c.originalId()) && c.amount().negate().compareTo(o.amount()) == 0)
+                            .findFirst().orElse(null);
+                    assertThat(credit).as("full credit note of %s", o.id()).isNotNull();
+                    assertThat(credit.eventTime()).isBefore(r.eventTime());
+                    assertThat(credit.text("description")).contains(o.text("invoice_number"));
+                }
+                case DUP_AFTER_REVERSAL -> {
+                    assertThat(o.kind()).isEqualTo(TruthKind.REENTRY);
+                    assertThat(r.text("invoice_number")).isEqualTo(o.text("invoice_number"));
+                    assertThat(r.amount()).isEqualByComparingTo(o.amount());
+                    assertThat(r.eventTime()).isAfter(o.eventTime());
+                }
+                case DUP_AFTER_PARTIAL_CREDIT -> {
+                    assertThat(r.text("invoice_number")).isEqualTo(o.text("invoice_number"));
+                    assertThat(ids.values().stream().anyMatch(c -> c.kind() == TruthKind.CREDIT_NOTE
+                            && o.id().equals(c.originalId()) && c.amount().negate().compareTo(o.amount()) < 0
+                            && c.eventTime().isBefore(r.eventTime()))).as("partial credit before line %d", r.line()).isTrue();
+                }
+                case DUP_CREDIT_NOTE -> {
+                    assertThat(o.kind()).isEqualTo(TruthKind.CREDIT_NOTE);
+                    assertThat(r.amount()).isNegative().isEqualByComparingTo(o.amount());
+                    assertThat(r.vendor()).isEqualTo(o.vendor());
+                }
+                case HIGH_VOLUME -> pricesByVendor.computeIfAbsent(r.tenant() + "/" + r.vendor(), k -> new HashSet<>())
+                        .add(r.amount().toPlainString());
+                default -> {
+                }
+            }
+        }
+        // most of a high-volume supplier's invoices are at a few price points: far fewer distinct amounts
+        for (Map.Entry<String, Set<String>> e : pricesByVendor.entrySet()) {
+            long n = ids.values().stream().filter(r -> r.kind() == TruthKind.HIGH_VOLUME
+                    && e.getKey().equals(r.tenant() + "/" + r.vendor())).count();
+            if (n > 200) {
+                assertThat((double) e.getValue().size() / n).as(e.getKey()).isLessThan(0.4);
             }
         }
     }
@@ -188,6 +282,9 @@ class InvoiceGeneratorTest {
             }
         }
         for (TruthKind k : TruthKind.values()) {
+            if (AP_LEDGER_KINDS.contains(k)) {
+                continue;
+            }
             assertThat(counted.getOrDefault(k, 0L)).as("lines of kind %s", k).isPositive();
             assertThat(stats.count(k)).as("stats of kind %s", k).isEqualTo(counted.get(k));
         }
@@ -416,7 +513,8 @@ class InvoiceGeneratorTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Path dir = DIR.resolve("cli");
         int code = GenerateCommand.run(new String[] {"generate", "--out", dir.toString(), "--invoices", "500",
-            "--tenants=2", "--seed", "9"}, new PrintStream(out, true), new PrintStream(err, true));
+            "--tenants=2", "--seed", "9", "--twin-vendor-rate", "0", "--high-volume-vendor-rate", "0", "--reversal-rate", "0",
+            "--partial-credit-dup-rate", "0", "--dup-credit-note-rate", "0"}, new PrintStream(out, true), new PrintStream(err, true));
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("500 invoices");
         assertThat(Files.readAllLines(dir.resolve("truth.csv"))).hasSize(

@@ -46,8 +46,13 @@ public final class Accuracy {
         DUPLICATE, DUPLICATE_EXACT, AMOUNT_ANOMALY, BANK_CHANGE, BANK_SHARED, LOW_CONFIDENCE, LATE_EVENT
     }
 
-    static final Set<String> DUPLICATE_KINDS = Set.of("DUP_EXACT", "DUP_REKEYED", "DUP_AMOUNT_TYPO", "DUP_NEW_NUMBER");
-    static final Set<String> CLEAN_KINDS = Set.of("CLEAN", "RECURRING", "CREDIT_NOTE", "MILD_VARIATION");
+    /** Duplicate kinds in report order. */
+    static final String[] DUPLICATES = {"DUP_EXACT", "DUP_REKEYED", "DUP_AMOUNT_TYPO", "DUP_NEW_NUMBER",
+        "DUP_CROSS_VENDOR", "DUP_CREDIT_NOTE", "DUP_AFTER_REVERSAL", "DUP_AFTER_PARTIAL_CREDIT"};
+    /** Clean kinds in report order. */
+    static final String[] CLEANS = {"CLEAN", "RECURRING", "CREDIT_NOTE", "MILD_VARIATION", "HIGH_VOLUME", "REENTRY"};
+    static final Set<String> DUPLICATE_KINDS = Set.of(DUPLICATES);
+    static final Set<String> CLEAN_KINDS = Set.of(CLEANS);
 
     final Map<String, Truth> truth = new LinkedHashMap<>();
     final Map<String, Outcome> outcomes = new HashMap<>();
@@ -139,8 +144,12 @@ public final class Accuracy {
 
     /** Flags that are right without being the labelled signal (not counted against precision). */
     static boolean acceptable(Truth t, Signal s) {
-        // a vendor's first invoice to an account another vendor uses is also a new account for it
-        return s == Signal.BANK_CHANGE && t.kind.equals("BANK_SHARED");
+        // a vendor's first invoice to an account another vendor uses is also a new account for it;
+        // an invoice entered under a vendor twin may be the twin's first on the shared account
+        // DUPLICATE_EXACT on a duplicate of another kind entered with the same number and date
+        return s == Signal.BANK_CHANGE && t.kind.equals("BANK_SHARED")
+                || s == Signal.BANK_SHARED && t.kind.equals("DUP_CROSS_VENDOR")
+                || s == Signal.DUPLICATE_EXACT && DUPLICATE_KINDS.contains(t.kind);
     }
 
     static boolean flagged(Outcome o, Signal s) {
@@ -178,6 +187,8 @@ public final class Accuracy {
     private void sapBaseline(Path invoices, Path truthCsv) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Set<String> seen = new HashSet<>();
+        Map<String, String> keyOf = new HashMap<>();
+        Map<String, BigDecimal> amountOf = new HashMap<>();
         List<String> rows = Files.readAllLines(truthCsv, StandardCharsets.UTF_8);
         int line = 0;
         try (BufferedReader r = Files.newBufferedReader(invoices, StandardCharsets.UTF_8)) {
@@ -190,14 +201,26 @@ public final class Accuracy {
                 }
                 JsonNode n = json.readTree(text);
                 BigDecimal amount = new BigDecimal(n.get("amount").asText());
+                String kind = c[4];
+                String id = c[2] + "/" + c[1];
                 if (amount.signum() <= 0) {
+                    // a reversal (credit memo of the full amount, linked to its invoice in SAP) takes the
+                    // invoice out of the check; SAP's check does not compare credit memos
+                    String original = c[5].isEmpty() ? null : c[2] + "/" + c[5];
+                    if (original != null && amountOf.containsKey(original)
+                            && amountOf.get(original).compareTo(amount.negate()) == 0) {
+                        seen.remove(keyOf.get(original));
+                    }
+                    int[] k = baseline.computeIfAbsent(kind, x -> new int[2]);
+                    k[1]++;
                     continue;
                 }
                 String key = String.join("\u001f", n.get("tenant_id").asText(), n.get("vendor_id").asText(),
                         n.get("currency").asText(), amount.stripTrailingZeros().toPlainString(),
                         n.get("invoice_number").asText(), n.get("invoice_date").asText());
+                keyOf.put(id, key);
+                amountOf.put(id, amount);
                 boolean hit = !seen.add(key);
-                String kind = c[4];
                 int[] k = baseline.computeIfAbsent(kind, x -> new int[2]);
                 k[1]++;
                 if (hit) {
@@ -243,7 +266,7 @@ public final class Accuracy {
         int allCaught = 0;
         int allNamed = 0;
         int sapCaught = 0;
-        for (String kind : new String[] {"DUP_EXACT", "DUP_REKEYED", "DUP_AMOUNT_TYPO", "DUP_NEW_NUMBER"}) {
+        for (String kind : DUPLICATES) {
             int n = 0;
             int caught = 0;
             int named = 0;
@@ -271,17 +294,41 @@ public final class Accuracy {
         b.append(String.format(Locale.ROOT, "| all | %d | %d | %s | %s | %d | %s |%n",
                 allDup, allCaught, ratio(allCaught, allDup), ratio(allNamed, allCaught), sapCaught, ratio(sapCaught, allDup)));
         int[] dup = conf.get(Signal.DUPLICATE);
+        int pairs = 0;
+        int pairFlagged = 0;
+        for (Truth t : truth.values()) {
+            if (t.kind.equals("DUP_CROSS_VENDOR")) {
+                pairs++;
+                Outcome o = outcomes.get(t.key);
+                Outcome orig = outcomes.get(t.original);
+                if (o != null && flagged(o, Signal.DUPLICATE)
+                        || orig != null && flagged(orig, Signal.DUPLICATE) && orig.matched.contains(t.key)) {
+                    pairFlagged++;
+                }
+            }
+        }
+        if (pairs > 0) {
+            b.append(String.format(Locale.ROOT,
+                    "%nCross-vendor pairs where either entry was flagged naming the other: %d of %d (%s). The two "
+                            + "entries come from two scorer subtasks; when the later one reaches the account-keyed stage "
+                            + "first, the earlier one is held naming it (counted above as a miss and a false flag).%n",
+                    pairFlagged, pairs, ratio(pairFlagged, pairs)));
+        }
         b.append(String.format(Locale.ROOT,
                 "%nBaseline precision: SAP's check flagged %d invoices, %d of them not resubmissions: precision %s, against ours %s.%n",
                 sapCaught + baselineFalse, baselineFalse, ratio(sapCaught, sapCaught + baselineFalse), ratio(dup[0], dup[0] + dup[1])));
 
-        b.append("\n## Clean invoices\n\nClean: CLEAN, RECURRING, CREDIT_NOTE and MILD_VARIATION invoices whose extraction confidence is not low.\n\n");
-        b.append("| kind | invoices | REVIEW | HOLD | false REVIEW rate | false HOLD rate |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        b.append("\n## Clean invoices\n\nClean: " + String.join(", ", CLEANS) + " invoices whose extraction confidence is not low. "
+                + "HIGH_VOLUME: legitimate invoices of high-volume suppliers; REENTRY: invoices entered again after a "
+                + "credit note of their full amount reversed them. SAP flagged: the six-field check's hits (it skips "
+                + "reversed invoices and does not check credit memos).\n\n");
+        b.append("| kind | invoices | REVIEW | HOLD | false REVIEW rate | false HOLD rate | flagged | SAP flagged |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         int cleanAll = 0;
         int reviewAll = 0;
         int holdAll = 0;
         Map<String, Integer> falseReasons = new TreeMap<>();
-        for (String kind : new String[] {"CLEAN", "RECURRING", "CREDIT_NOTE", "MILD_VARIATION"}) {
+        for (String kind : CLEANS) {
             int n = 0;
             int review = 0;
             int hold = 0;
@@ -308,11 +355,13 @@ public final class Accuracy {
             cleanAll += n;
             reviewAll += review;
             holdAll += hold;
-            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s |%n",
-                    kind, n, review, hold, pct(review, n), pct(hold, n)));
+            int[] sap = baseline.getOrDefault(kind, new int[2]);
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s | %s |%n",
+                    kind, n, review, hold, pct(review, n), pct(hold, n), pct(review + hold, n), pct(sap[0], sap[1])));
         }
-        b.append(String.format(Locale.ROOT, "| all clean | %d | %d | %d | %s | %s |%n",
-                cleanAll, reviewAll, holdAll, pct(reviewAll, cleanAll), pct(holdAll, cleanAll)));
+        b.append(String.format(Locale.ROOT, "| all clean | %d | %d | %d | %s | %s | %s | |%n",
+                cleanAll, reviewAll, holdAll, pct(reviewAll, cleanAll), pct(holdAll, cleanAll),
+                pct(reviewAll + holdAll, cleanAll)));
         b.append("\nReasons on falsely flagged clean invoices: ").append(falseReasons.isEmpty() ? "none" : falseReasons.toString()).append("\n");
 
         b.append("\n## Targets\n\n| target | value | met |\n| --- | --- | --- |\n");
@@ -326,9 +375,12 @@ public final class Accuracy {
         row(b, "BANK_CHANGE precision = 1.0", frac(bc[0], bc[0] + bc[1]), 1.0);
         row(b, "BANK_CHANGE recall = 1.0", frac(bc[0], bc[0] + bc[2]), 1.0);
         row(b, "BANK_SHARED recall >= 0.9", frac(bs[0], bs[0] + bs[2]), 0.9);
-        double falseHold = cleanAll == 0 ? 0 : (double) holdAll / cleanAll;
-        b.append(String.format(Locale.ROOT, "| false HOLD <= 0.2%% of clean invoices | %.3f%% | %s |%n",
-                100 * falseHold, falseHold <= 0.002 ? "yes" : "NO"));
+        row(b, "cross-vendor duplicates recall >= 0.90", recall("DUP_CROSS_VENDOR"), 0.90);
+        row(b, "(cross-vendor pairs flagged on either entry, naming the other)", crossVendorPairShare(), 0.90);
+        max(b, "high-volume suppliers' legitimate invoices flagged <= 1%", flagRate("HIGH_VOLUME"), 0.01);
+        max(b, "re-entries after a full reversal flagged <= 10%", flagRate("REENTRY"), 0.10);
+        max(b, "false REVIEW <= 1% of clean invoices", falseReviewRate(), 0.01);
+        max(b, "false HOLD <= 0.2% of clean invoices", falseHoldRate(), 0.002);
         return b.toString();
     }
 
@@ -341,7 +393,83 @@ public final class Accuracy {
         return frac(dup[0], dup[0] + dup[1]) >= 0.97 && frac(dup[0], dup[0] + dup[2]) >= 0.95
                 && frac(am[0], am[0] + am[1]) >= 0.8 && frac(am[0], am[0] + am[2]) >= 0.9
                 && frac(bc[0], bc[0] + bc[1]) >= 1.0 && frac(bc[0], bc[0] + bc[2]) >= 1.0
-                && frac(bs[0], bs[0] + bs[2]) >= 0.9;
+                && frac(bs[0], bs[0] + bs[2]) >= 0.9
+                && flagRate("HIGH_VOLUME") <= 0.01
+                && flagRate("REENTRY") <= 0.10 && falseReviewRate() <= 0.01 && falseHoldRate() <= 0.002;
+    }
+
+    /**
+     * Cross-vendor pairs in which either entry was flagged naming the other: the detector's recall
+     * independent of which entry reached the account-keyed stage first (see the job's README).
+     */
+    double crossVendorPairShare() {
+        int pairs = 0;
+        int flaggedPairs = 0;
+        for (Truth t : truth.values()) {
+            if (t.kind.equals("DUP_CROSS_VENDOR")) {
+                pairs++;
+                Outcome o = outcomes.get(t.key);
+                Outcome orig = outcomes.get(t.original);
+                if (o != null && flagged(o, Signal.DUPLICATE)
+                        || orig != null && flagged(orig, Signal.DUPLICATE) && orig.matched.contains(t.key)) {
+                    flaggedPairs++;
+                }
+            }
+        }
+        return frac(flaggedPairs, pairs);
+    }
+
+    /** Recall of one duplicate kind (1.0 when the data has none). */
+    double recall(String kind) {
+        int n = 0;
+        int caught = 0;
+        for (Truth t : truth.values()) {
+            if (t.kind.equals(kind)) {
+                n++;
+                Outcome o = outcomes.get(t.key);
+                if (o != null && flagged(o, Signal.DUPLICATE)) {
+                    caught++;
+                }
+            }
+        }
+        return frac(caught, n);
+    }
+
+    /** Share of one clean kind's invoices (not low-confidence) put on REVIEW or HOLD. */
+    double flagRate(String kind) {
+        int n = 0;
+        int flagged = 0;
+        for (Truth t : truth.values()) {
+            if (t.kind.equals(kind) && !t.lowConfidence) {
+                n++;
+                Outcome o = outcomes.get(t.key);
+                if (o != null && !o.decision.equals("PASS")) {
+                    flagged++;
+                }
+            }
+        }
+        return n == 0 ? 0 : (double) flagged / n;
+    }
+
+    /** Number of invoices of a kind in the data. */
+    int count(String kind) {
+        return kinds.getOrDefault(kind, 0);
+    }
+
+    /** Share of clean (not low-confidence) invoices put on REVIEW. */
+    double falseReviewRate() {
+        int clean = 0;
+        int review = 0;
+        for (Truth t : truth.values()) {
+            if (CLEAN_KINDS.contains(t.kind) && !t.lowConfidence) {
+                clean++;
+                Outcome o = outcomes.get(t.key);
+                if (o != null && o.decision.equals("REVIEW")) {
+                    review++;
+                }
+            }
+        }
+        return clean == 0 ? 0 : (double) review / clean;
     }
 
     /** Share of clean (not low-confidence) invoices put on HOLD. */
@@ -374,6 +502,10 @@ public final class Accuracy {
             }
         }
         return caught == 0 ? 1.0 : (double) named / caught;
+    }
+
+    private static void max(StringBuilder b, String name, double value, double target) {
+        b.append(String.format(Locale.ROOT, "| %s | %.3f%% | %s |%n", name, 100 * value, value <= target ? "yes" : "NO"));
     }
 
     private static void row(StringBuilder b, String name, double value, double target) {
@@ -414,6 +546,36 @@ public final class Accuracy {
             Outcome o = outcomes.get(t.key);
             if (o != null && flagged(o, s) && !expected(t, s) && !acceptable(t, s)) {
                 out.add(t.key + " kind=" + t.kind);
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Clean invoices of a kind that were flagged, with their codes, for diagnosis. */
+    List<String> flaggedClean(String kind, int limit) {
+        List<String> out = new ArrayList<>();
+        for (Truth t : truth.values()) {
+            Outcome o = outcomes.get(t.key);
+            if (t.kind.equals(kind) && !t.lowConfidence && o != null && !o.decision.equals("PASS")) {
+                out.add(t.key + " " + o.decision + " codes=" + o.codes + " matched=" + o.matched);
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Missed duplicates of a kind, for diagnosis. */
+    List<String> missedKind(String kind, int limit) {
+        List<String> out = new ArrayList<>();
+        for (Truth t : truth.values()) {
+            Outcome o = outcomes.get(t.key);
+            if (t.kind.equals(kind) && (o == null || !flagged(o, Signal.DUPLICATE))) {
+                out.add(t.key + " original=" + t.original + (o == null ? "" : " codes=" + o.codes));
                 if (out.size() >= limit) {
                     break;
                 }

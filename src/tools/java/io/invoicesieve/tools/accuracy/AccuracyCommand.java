@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code accuracy [--data <dir>] [--report <file.md>] [--work <dir>] [generator flags] [settings]}:
+ * {@code accuracy [--data <dir>] [--report <file.md>] [--work <dir>] [--parallelism N] [generator flags] [settings]}:
  * generates labelled data (or takes {@code <dir>/invoices.jsonl} and {@code truth.csv}), runs the
  * job locally over it, and writes the accuracy report.
  */
@@ -64,6 +64,10 @@ public final class AccuracyCommand extends SettingsCommand implements Callable<I
 
     private AccuracyCommand() {}
 
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "parallelism of the job run (default: ${DEFAULT-VALUE}); 1 keeps the arrival order")
+    int parallelism;
+
     /** The command with the generator's options. */
     public static CommandLine commandLine() {
         AccuracyCommand command = new AccuracyCommand();
@@ -103,10 +107,11 @@ public final class AccuracyCommand extends SettingsCommand implements Callable<I
             }
             dataSummary = "`generate " + String.join(" ", genArgs.subList(2, genArgs.size())) + "`";
         }
+        dataSummary += "; job parallelism " + parallelism;
         Path invoices = dataDir.resolve("invoices.jsonl");
         Path truth = dataDir.resolve("truth.csv");
         Path run = work.resolve("run");
-        LocalCommand.execute(config, invoices, run, 2);
+        LocalCommand.execute(config, invoices, run, parallelism);
 
         Accuracy accuracy = Accuracy.evaluate(invoices, truth, run.resolve("decisions.jsonl"), run.resolve("dlq.jsonl"));
         // the arguments as given (picocli's original arguments start with the command name itself)
@@ -125,6 +130,12 @@ public final class AccuracyCommand extends SettingsCommand implements Callable<I
             for (Accuracy.Signal s : Accuracy.Signal.values()) {
                 out.println("false " + s + ": " + accuracy.falsePositives(s, 15));
                 out.println("missed " + s + ": " + accuracy.misses(s, 15));
+            }
+            for (String kind : Accuracy.CLEANS) {
+                out.println("flagged " + kind + ": " + accuracy.flaggedClean(kind, 15));
+            }
+            for (String kind : Accuracy.DUPLICATES) {
+                out.println("missed " + kind + ": " + accuracy.missedKind(kind, 15));
             }
         }
         out.println("report written to " + report);

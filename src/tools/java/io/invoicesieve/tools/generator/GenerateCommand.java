@@ -90,6 +90,24 @@ public final class GenerateCommand implements Callable<Integer> {
                 GeneratorConfig.Builder::lowConfidenceShare);
         rate("--extra-field-rate", "share of lines with unknown fields (default 0.05)",
                 GeneratorConfig.Builder::extraFieldRate);
+        rate("--twin-vendor-rate", "vendors created twice, sharing the account (default 0.02)",
+                GeneratorConfig.Builder::twinVendorRate);
+        rate("--dup-cross-vendor-rate", "DUP_CROSS_VENDOR per invoice (default 0.004)",
+                GeneratorConfig.Builder::dupCrossVendorRate);
+        rate("--high-volume-vendor-rate", "high-volume suppliers added per vendor (default 0.01)",
+                GeneratorConfig.Builder::highVolumeVendorRate);
+        flag("--high-volume-price-points", "N", "price points of a high-volume supplier (default 3)",
+                (b, v) -> b.highVolumePricePoints(integer(v)));
+        flag("--high-volume-per-day", "X", "mean invoices a day of a high-volume supplier (default 5)",
+                (b, v) -> b.highVolumePerDay(Double.parseDouble(v)));
+        rate("--reversal-rate", "full reversals followed by a re-entry, per invoice (default 0.003)",
+                GeneratorConfig.Builder::reversalRate);
+        rate("--third-entry-share", "share of re-entries entered a third time (default 0.3)",
+                GeneratorConfig.Builder::thirdEntryShare);
+        rate("--partial-credit-dup-rate", "DUP_AFTER_PARTIAL_CREDIT per invoice (default 0.001)",
+                GeneratorConfig.Builder::partialCreditDupRate);
+        rate("--dup-credit-note-rate", "DUP_CREDIT_NOTE per invoice (default 0.001)",
+                GeneratorConfig.Builder::dupCreditNoteRate);
         rate("--amount-number-rate", "share of amounts written as JSON numbers (default 0.1)",
                 GeneratorConfig.Builder::amountAsNumberRate);
     }

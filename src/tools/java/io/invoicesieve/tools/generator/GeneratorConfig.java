@@ -36,6 +36,15 @@ public final class GeneratorConfig {
     private final double lowConfidenceShare;
     private final double extraFieldRate;
     private final double amountAsNumberRate;
+    private final double twinVendorRate;
+    private final double dupCrossVendorRate;
+    private final double highVolumeVendorRate;
+    private final int highVolumePricePoints;
+    private final double highVolumePerDay;
+    private final double reversalRate;
+    private final double thirdEntryShare;
+    private final double partialCreditDupRate;
+    private final double dupCreditNoteRate;
 
     private GeneratorConfig(Builder b) {
         this.seed = b.seed;
@@ -61,6 +70,15 @@ public final class GeneratorConfig {
         this.lowConfidenceShare = b.lowConfidenceShare;
         this.extraFieldRate = b.extraFieldRate;
         this.amountAsNumberRate = b.amountAsNumberRate;
+        this.twinVendorRate = b.twinVendorRate;
+        this.dupCrossVendorRate = b.dupCrossVendorRate;
+        this.highVolumeVendorRate = b.highVolumeVendorRate;
+        this.highVolumePricePoints = b.highVolumePricePoints;
+        this.highVolumePerDay = b.highVolumePerDay;
+        this.reversalRate = b.reversalRate;
+        this.thirdEntryShare = b.thirdEntryShare;
+        this.partialCreditDupRate = b.partialCreditDupRate;
+        this.dupCreditNoteRate = b.dupCreditNoteRate;
     }
 
     public static Builder builder() {
@@ -96,6 +114,15 @@ public final class GeneratorConfig {
         b.lowConfidenceShare = lowConfidenceShare;
         b.extraFieldRate = extraFieldRate;
         b.amountAsNumberRate = amountAsNumberRate;
+        b.twinVendorRate = twinVendorRate;
+        b.dupCrossVendorRate = dupCrossVendorRate;
+        b.highVolumeVendorRate = highVolumeVendorRate;
+        b.highVolumePricePoints = highVolumePricePoints;
+        b.highVolumePerDay = highVolumePerDay;
+        b.reversalRate = reversalRate;
+        b.thirdEntryShare = thirdEntryShare;
+        b.partialCreditDupRate = partialCreditDupRate;
+        b.dupCreditNoteRate = dupCreditNoteRate;
         return b;
     }
 
@@ -103,7 +130,12 @@ public final class GeneratorConfig {
     public long seed() { return seed; }
     public int tenants() { return tenants; }
     public int vendorsPerTenant() { return vendorsPerTenant; }
-    /** Target number of distinct valid invoices (originals, credit notes and injected resubmissions). */
+    /**
+     * Target number of distinct valid invoices of the original shapes (originals, credit notes and injected
+     * resubmissions). The AP-ledger shapes (high-volume suppliers, vendor twins, reversals, credit notes
+     * entered twice) add theirs on top, from their own random stream: with their rates at 0 the data is
+     * the original generator's.
+     */
     public int invoices() { return invoices; }
     /** First invoice date. */
     public LocalDate start() { return start; }
@@ -135,6 +167,25 @@ public final class GeneratorConfig {
     public double extraFieldRate() { return extraFieldRate; }
     /** Share of lines with the amount as a JSON number instead of a string. */
     public double amountAsNumberRate() { return amountAsNumberRate; }
+
+    /** Share of vendors created twice in the vendor master (a twin id sharing the remit account). */
+    public double twinVendorRate() { return twinVendorRate; }
+    /** DUP_CROSS_VENDOR per invoice: an invoice of a twinned supplier entered under both ids. */
+    public double dupCrossVendorRate() { return dupCrossVendorRate; }
+    /** Share of vendors added as high-volume suppliers (on top of --vendors). */
+    public double highVolumeVendorRate() { return highVolumeVendorRate; }
+    /** Fixed price points of a high-volume supplier. */
+    public int highVolumePricePoints() { return highVolumePricePoints; }
+    /** Mean invoices per day of a high-volume supplier. */
+    public double highVolumePerDay() { return highVolumePerDay; }
+    /** Invoices reversed by a full credit note and entered again (REENTRY), per invoice. */
+    public double reversalRate() { return reversalRate; }
+    /** Share of re-entered invoices entered a third time (DUP_AFTER_REVERSAL). */
+    public double thirdEntryShare() { return thirdEntryShare; }
+    /** DUP_AFTER_PARTIAL_CREDIT per invoice. */
+    public double partialCreditDupRate() { return partialCreditDupRate; }
+    /** DUP_CREDIT_NOTE per invoice. */
+    public double dupCreditNoteRate() { return dupCreditNoteRate; }
 
     public double duplicateRate() {
         return dupExactRate + dupRekeyedRate + dupAmountTypoRate + dupNewNumberRate;
@@ -175,6 +226,15 @@ public final class GeneratorConfig {
         private double lowConfidenceShare = 0.04;
         private double extraFieldRate = 0.05;
         private double amountAsNumberRate = 0.1;
+        private double twinVendorRate = 0.02;
+        private double dupCrossVendorRate = 0.004;
+        private double highVolumeVendorRate = 0.01;
+        private int highVolumePricePoints = 3;
+        private double highVolumePerDay = 5.0;
+        private double reversalRate = 0.003;
+        private double thirdEntryShare = 0.3;
+        private double partialCreditDupRate = 0.001;
+        private double dupCreditNoteRate = 0.001;
 
         private Builder() {
         }
@@ -203,6 +263,16 @@ public final class GeneratorConfig {
         public Builder extraFieldRate(double v) { extraFieldRate = v; return this; }
         public Builder amountAsNumberRate(double v) { amountAsNumberRate = v; return this; }
 
+        public Builder twinVendorRate(double v) { twinVendorRate = v; return this; }
+        public Builder dupCrossVendorRate(double v) { dupCrossVendorRate = v; return this; }
+        public Builder highVolumeVendorRate(double v) { highVolumeVendorRate = v; return this; }
+        public Builder highVolumePricePoints(int v) { highVolumePricePoints = v; return this; }
+        public Builder highVolumePerDay(double v) { highVolumePerDay = v; return this; }
+        public Builder reversalRate(double v) { reversalRate = v; return this; }
+        public Builder thirdEntryShare(double v) { thirdEntryShare = v; return this; }
+        public Builder partialCreditDupRate(double v) { partialCreditDupRate = v; return this; }
+        public Builder dupCreditNoteRate(double v) { dupCreditNoteRate = v; return this; }
+
         public GeneratorConfig build() {
             requireRange("tenants", tenants, 1, 10_000);
             requireRange("vendorsPerTenant", vendorsPerTenant, 1, 100_000);
@@ -228,6 +298,17 @@ public final class GeneratorConfig {
             requireShare("lowConfidenceShare", lowConfidenceShare);
             requireShare("extraFieldRate", extraFieldRate);
             requireShare("amountAsNumberRate", amountAsNumberRate);
+            requireShare("twinVendorRate", twinVendorRate);
+            requireShare("dupCrossVendorRate", dupCrossVendorRate);
+            requireShare("highVolumeVendorRate", highVolumeVendorRate);
+            requireShare("reversalRate", reversalRate);
+            requireShare("thirdEntryShare", thirdEntryShare);
+            requireShare("partialCreditDupRate", partialCreditDupRate);
+            requireShare("dupCreditNoteRate", dupCreditNoteRate);
+            requireRange("highVolumePricePoints", highVolumePricePoints, 1, 100);
+            if (!(highVolumePerDay > 0 && highVolumePerDay <= 1000)) {
+                throw new IllegalArgumentException("highVolumePerDay must be in (0, 1000], got " + highVolumePerDay);
+            }
             double injected = dupExactRate + dupRekeyedRate + dupAmountTypoRate + dupNewNumberRate + creditNoteRate;
             if (injected > 0.5) {
                 throw new IllegalArgumentException(

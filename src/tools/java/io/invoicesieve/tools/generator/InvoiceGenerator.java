@@ -78,6 +78,7 @@ public final class InvoiceGenerator {
     private static final int SUBSCRIPTION = 0;
     private static final int REGULAR = 1;
     private static final int SPORADIC = 2;
+    private static final int HIGH_VOLUME = 3;
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 24 * HOUR;
     private static final String[] NAME_PARTS = {
@@ -128,6 +129,7 @@ public final class InvoiceGenerator {
         final ZoneRules zone;
         final List<Vendor> vendors = new ArrayList<>();
         long nextId = 1;
+        int nextVendor;
 
         Tenant(String id, String currency, ZoneRules zone) {
             this.id = id;
@@ -219,6 +221,10 @@ public final class InvoiceGenerator {
 
     private GeneratorConfig cfg;
     private SplittableRandom rnd;
+    /** The invoices and vendors of the original shapes; the AP-ledger shapes come after them. */
+    private int mainInvoices;
+    private int mainVendors;
+    private SplittableRandom shapes;
     private BankAccounts banks;
     private List<Tenant> tenants;
     private List<Vendor> vendors;
@@ -255,6 +261,20 @@ public final class InvoiceGenerator {
         injectAmountChanges();
         injectCreditNotes();
         injectDuplicates();
+        // The AP-ledger shapes (high-volume suppliers, vendor twins, reversals, credit notes entered
+        // twice) draw from their own random stream, after everything else: with their rates at 0 the
+        // data is exactly what the generator wrote before they existed.
+        mainInvoices = all.size();
+        mainVendors = vendors.size();
+        SplittableRandom main = rnd;
+        shapes = new SplittableRandom(config.seed() ^ 0x5EEDAB1EL);
+        rnd = shapes;
+        injectHighVolumeSuppliers();
+        injectTwins();
+        injectReversals();
+        injectPartialCreditDuplicates();
+        injectCreditNoteDuplicates();
+        rnd = main;
         List<Line> lines = planDelivery();
         return write(lines, invoicesJsonl, truthCsv);
     }
@@ -283,6 +303,7 @@ public final class InvoiceGenerator {
                 tenant.vendors.add(v);
                 vendors.add(v);
             }
+            tenant.nextVendor = firstId + cfg.vendorsPerTenant();
         }
         // Some real-world vendors serve several tenants (or have two records in one tenant) and print the
         // same invoice numbers for each: the same number at another vendor or tenant is NOT a duplicate.
@@ -621,7 +642,7 @@ public final class InvoiceGenerator {
     }
 
     private static boolean plain(Inv inv) {
-        return inv.kind == TruthKind.CLEAN || inv.kind == TruthKind.RECURRING;
+        return inv.kind == TruthKind.CLEAN || inv.kind == TruthKind.RECURRING || inv.kind == TruthKind.HIGH_VOLUME;
     }
 
     private int vendorCount(double rate) {
@@ -947,42 +968,390 @@ public final class InvoiceGenerator {
         return changed > 0 ? changed : cents + delta;
     }
 
+
+    // ---------------------------------------------------------------- AP-ledger shapes
+
+    private int perInvoice(double rate) {
+        return rate <= 0 ? 0 : Math.max(1, (int) Math.round(mainInvoices * rate));
+    }
+
+    /**
+     * Carriers, utilities, telecoms: many invoices a day, most at one of a few fixed price points,
+     * sequential numbers, mostly EDI. Added on top of the configured vendors and invoices; the
+     * configured duplicate rates apply to them too (of their own invoices).
+     */
+    private void injectHighVolumeSuppliers() {
+        int count = cfg.highVolumeVendorRate() <= 0 ? 0
+                : Math.max(1, (int) Math.round(mainVendors * cfg.highVolumeVendorRate()));
+        List<Vendor> created = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Tenant tenant = tenants.get(i % tenants.size());
+            Vendor v = newVendor(tenant, "V-" + tenant.nextVendor++, true);
+            v.type = HIGH_VOLUME;
+            v.currency = tenant.currency;
+            v.currency2 = null;
+            v.maxGap = 1;
+            v.roundAmounts = false;
+            v.source = rnd.nextDouble() < 0.7 ? EDI : PORTAL;
+            // one remit account: a few invoices a minute apart reorder in delivery, and a second account
+            // "from the start" would then first show up after three invoices, which is a bank change
+            v.accounts = new Account[] {v.accounts[0]};
+            v.count = Math.max(10, (int) Math.round(cfg.highVolumePerDay() * cfg.days() * (0.5 + rnd.nextDouble())));
+            int k = cfg.highVolumePricePoints();
+            long[] prices = new long[k];
+            for (int p = 0; p < k; p++) {
+                double price = logUniform(9, 400);
+                prices[p] = rnd.nextBoolean() ? Math.round(price) * 100 - 1 : Math.round(price * 2) * 50;
+            }
+            v.median = Math.exp(Math.log(prices[0] / 100.0));
+            v.sigma = 0.3;
+            tenant.vendors.add(v);
+            vendors.add(v);
+            int first = all.size();
+            createBaseInvoices(v);
+            double atPrice = 0.75 + rnd.nextDouble() * 0.2;
+            for (int j = first; j < all.size(); j++) {
+                Inv inv = all.get(j);
+                inv.kind = TruthKind.HIGH_VOLUME;
+                inv.source = rnd.nextDouble() < 0.9 ? v.source : PORTAL;
+                setEventTime(inv, inv.invoiceDay + (rnd.nextDouble() < 0.8 ? 0 : 1 + rnd.nextInt(2)));
+                inv.cents = rnd.nextDouble() < atPrice ? prices[rnd.nextInt(k)] : normalCents(v, 1.0);
+                inv.currency = v.currency;
+                setConfidence(inv);
+            }
+            v.invoices.sort((a, b) -> Long.compare(a.eventMillis, b.eventMillis));
+            // as for every vendor: each of its accounts is used in its first invoices
+            for (int j = 0; j < v.accounts.length && j < v.invoices.size(); j++) {
+                v.invoices.get(j).account = v.accounts[j];
+                v.invoices.get(j).noAccount = false;
+            }
+            for (int j = v.accounts.length; j < v.invoices.size(); j++) {
+                Inv inv = v.invoices.get(j);
+                if (inv.account != v.accounts[0] && inv.account != v.accounts[v.accounts.length - 1]) {
+                    inv.account = v.accounts[0];
+                }
+            }
+            created.add(v);
+        }
+        if (created.isEmpty()) {
+            return;
+        }
+        List<Inv> pool = new ArrayList<>();
+        for (Vendor v : created) {
+            pool.addAll(v.invoices);
+        }
+        TruthKind[] kinds = {TruthKind.DUP_EXACT, TruthKind.DUP_REKEYED, TruthKind.DUP_AMOUNT_TYPO,
+            TruthKind.DUP_NEW_NUMBER};
+        double[] rates = {cfg.dupExactRate(), cfg.dupRekeyedRate(), cfg.dupAmountTypoRate(), cfg.dupNewNumberRate()};
+        for (int k = 0; k < kinds.length; k++) {
+            int n = (int) Math.round(pool.size() * rates[k]);
+            for (int i = 0; i < n; i++) {
+                Inv o = pickFrom(pool);
+                if (o != null) {
+                    all.add(resubmission(o, kinds[k]));
+                }
+            }
+        }
+    }
+
+    private Inv pickFrom(List<Inv> pool) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            Inv inv = pool.get(rnd.nextInt(pool.size()));
+            if (plain(inv) && !inv.used && inv.cents > 0) {
+                inv.used = true;
+                return inv;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A supplier created twice in the vendor master: from some point on, its invoices are entered
+     * under either id (both print the same number series and share the remit accounts); the twin's
+     * first invoice with an account is BANK_SHARED. Some invoices are entered under both ids
+     * (DUP_CROSS_VENDOR): same number (or re-keyed), same amount, invoice date the same or close,
+     * hours to three weeks apart.
+     */
+    private void injectTwins() {
+        int count = cfg.twinVendorRate() <= 0 ? 0
+                : Math.max(1, (int) Math.round(mainVendors * cfg.twinVendorRate()));
+        List<Vendor[]> twins = new ArrayList<>();
+        for (Vendor a : shuffledVendors()) {
+            if (twins.size() == count) {
+                break;
+            }
+            if ((a.type != REGULAR && a.type != HIGH_VOLUME) || a.invoices.size() < 20 || bankTouched.contains(a)) {
+                continue;
+            }
+            Vendor b = twinOf(a);
+            int n = a.invoices.size();
+            int k = n / 5 + rnd.nextInt(Math.max(1, n * 3 / 10));
+            List<Inv> keep = new ArrayList<>(a.invoices.subList(0, k));
+            boolean sharedFlagged = false;
+            for (Inv inv : a.invoices.subList(k, n)) {
+                if (plain(inv) && !inv.used && inv.original == null && rnd.nextDouble() < 0.4) {
+                    inv.vendor = b;
+                    b.invoices.add(inv);
+                    if (!sharedFlagged && !inv.noAccount) {
+                        inv.kind = TruthKind.BANK_SHARED;
+                        inv.other = a;
+                        sharedFlagged = true;
+                    }
+                } else {
+                    keep.add(inv);
+                }
+            }
+            if (b.invoices.isEmpty()) {
+                continue;
+            }
+            a.invoices.clear();
+            a.invoices.addAll(keep);
+            b.tenant.vendors.add(b);
+            vendors.add(b);
+            bankTouched.add(a);
+            bankTouched.add(b);
+            twins.add(new Vendor[] {a, b});
+        }
+        if (twins.isEmpty()) {
+            return;
+        }
+        int dups = perInvoice(cfg.dupCrossVendorRate());
+        for (int i = 0; i < dups; i++) {
+            Vendor[] pair = twins.get(rnd.nextInt(twins.size()));
+            long since = pair[1].invoices.get(0).eventMillis;
+            Vendor from = rnd.nextBoolean() ? pair[0] : pair[1];
+            Vendor to = from == pair[0] ? pair[1] : pair[0];
+            Inv o = null;
+            for (int attempt = 0; attempt < 50 && o == null; attempt++) {
+                Inv c = from.invoices.get(rnd.nextInt(from.invoices.size()));
+                if (plain(c) && !c.used && c.cents > 0 && !c.noAccount && c.eventMillis >= since - 30 * DAY) {
+                    o = c;
+                }
+            }
+            if (o == null) {
+                continue;
+            }
+            o.used = true;
+            Inv d = copyOf(o);
+            d.vendor = to;
+            d.kind = TruthKind.DUP_CROSS_VENDOR;
+            d.original = o;
+            d.source = rnd.nextBoolean() ? o.source : rnd.nextInt(SOURCES.length);
+            double u = rnd.nextDouble();
+            long delay = u < 0.2 ? HOUR + (long) (rnd.nextDouble() * 23 * HOUR) : DAY + (long) (rnd.nextDouble() * 20 * DAY);
+            receiveAround(d, o.eventMillis + delay, o.eventMillis);
+            if (rnd.nextDouble() < 0.2) {
+                d.number = InvoiceNumbers.rekey(o.number, rnd);
+            }
+            if (rnd.nextDouble() < 0.15) {
+                d.invoiceDay = o.invoiceDay + (rnd.nextBoolean() ? 1 : -1) * (1 + rnd.nextInt(3));
+            }
+            d.account = o.account;
+            d.noAccount = false;
+            d.writeSeed = rnd.nextLong();
+            setConfidence(d);
+            to.invoices.add(d);
+            all.add(d);
+        }
+        // BANK_SHARED is the twin's first invoice to each shared account in event time, whichever it is
+        for (Vendor[] pair : twins) {
+            Vendor b = pair[1];
+            Map<Account, Inv> first = new java.util.HashMap<>();
+            for (Inv inv : b.invoices) {
+                if (!inv.noAccount) {
+                    Inv f = first.get(inv.account);
+                    if (f == null || inv.eventMillis < f.eventMillis) {
+                        first.put(inv.account, inv);
+                    }
+                }
+            }
+            Set<Inv> firsts = new HashSet<>(first.values());
+            for (Inv inv : b.invoices) {
+                if (inv.kind == TruthKind.BANK_SHARED && !firsts.contains(inv)) {
+                    inv.kind = b.type == HIGH_VOLUME ? TruthKind.HIGH_VOLUME : TruthKind.CLEAN;
+                    inv.other = null;
+                }
+            }
+            for (Inv f : firsts) {
+                if (plain(f)) {
+                    f.kind = TruthKind.BANK_SHARED;
+                    f.other = pair[0];
+                }
+            }
+        }
+    }
+
+    /** The second vendor-master record of {@code a}: another id, the same series and accounts. */
+    private Vendor twinOf(Vendor a) {
+        Vendor b = new Vendor();
+        b.tenant = a.tenant;
+        b.id = "V-" + a.tenant.nextVendor++;
+        b.name = a.name;
+        b.type = a.type;
+        b.median = a.median;
+        b.sigma = a.sigma;
+        b.roundAmounts = a.roundAmounts;
+        b.currency = a.currency;
+        b.style = a.style;
+        b.prefix = a.prefix;
+        b.branch = a.branch;
+        b.seqStart = a.seqStart;
+        b.maxGap = a.maxGap;
+        b.cnSeq = a.cnSeq + 500;
+        b.accounts = a.accounts;
+        b.category = a.category;
+        b.product = a.product;
+        b.poProb = a.poProb;
+        b.poStyle = a.poStyle;
+        b.dueTerms = a.dueTerms;
+        b.dueProb = a.dueProb;
+        b.source = a.source;
+        b.bankCode = a.bankCode;
+        b.seqPerMilli = a.seqPerMilli;
+        b.numbers.addAll(a.numbers);
+        return b;
+    }
+
+    /** A credit note for {@code o}: full amount or {@code share} of it, 1 to 20 days later. */
+    private Inv creditNoteFor(Inv o, double share) {
+        Vendor v = o.vendor;
+        Inv cn = copyOf(o);
+        cn.kind = TruthKind.CREDIT_NOTE;
+        cn.original = o;
+        cn.creditRef = o.number;
+        cn.source = rnd.nextDouble() < 0.7 ? o.source : rnd.nextInt(SOURCES.length);
+        receiveAround(cn, o.eventMillis + DAY + (long) (rnd.nextDouble() * 19 * DAY), o.eventMillis);
+        int eventDay = (int) Math.floorDiv(cn.eventMillis + cn.offsetSeconds * 1000L, DAY);
+        cn.invoiceDay = Math.max(o.invoiceDay + 1, eventDay - rnd.nextInt(3));
+        cn.dueDay = Integer.MIN_VALUE;
+        cn.number = rnd.nextBoolean() ? "CN-" + (v.cnSeq++) : freshNumber(v, o.seq, cn.invoiceDay);
+        v.numbers.add(cn.number);
+        cn.cents = share >= 1 ? -o.cents : -Math.max(1, Math.round(o.cents * share));
+        cn.account = accountAt(v, cn.eventMillis, o.account);
+        cn.noAccount = rnd.nextDouble() < 0.4;
+        cn.descSeed = rnd.nextLong();
+        cn.writeSeed = rnd.nextLong();
+        setConfidence(cn);
+        v.invoices.add(cn);
+        all.add(cn);
+        return cn;
+    }
+
+    /** {@code o} entered again {@code delay} after {@code after}, as {@code kind}. */
+    private Inv enteredAgain(Inv o, Inv after, long delay, TruthKind kind, Inv original) {
+        Inv d = copyOf(o);
+        d.kind = kind;
+        d.original = original;
+        d.source = rnd.nextBoolean() ? o.source : rnd.nextInt(SOURCES.length);
+        receiveAround(d, after.eventMillis + delay, after.eventMillis);
+        d.account = accountAt(o.vendor, d.eventMillis, o.account);
+        d.noAccount = o.noAccount;
+        d.descSeed = o.descSeed;
+        d.writeSeed = rnd.nextLong();
+        setConfidence(d);
+        o.vendor.invoices.add(d);
+        all.add(d);
+        return d;
+    }
+
+    /**
+     * Reversal and re-entry: an invoice reversed by a credit note of its full amount (the credit
+     * note names it in its text, as the generator's credit notes do) and entered again half a day
+     * to ten days later (REENTRY: mostly as it was, sometimes with the number, amount or date
+     * corrected); some are then entered a third time (DUP_AFTER_REVERSAL, a duplicate of the
+     * re-entry).
+     */
+    private void injectReversals() {
+        int count = cfg.reversalRate() <= 0 ? 0 : perInvoice(cfg.reversalRate());
+        int size = all.size();
+        for (int i = 0; i < count; i++) {
+            Inv o = pickOriginal(size);
+            if (o == null) {
+                break;
+            }
+            Inv cn = creditNoteFor(o, 1.0);
+            Inv r = enteredAgain(o, cn, HOUR * 12 + (long) (rnd.nextDouble() * 9.5 * DAY), TruthKind.REENTRY, o);
+            double u = rnd.nextDouble();
+            if (u < 0.1) {
+                r.number = InvoiceNumbers.rekey(o.number, rnd);
+            } else if (u < 0.2) {
+                r.cents = Math.max(1, Math.round(o.cents * (rnd.nextBoolean() ? 1.03 + rnd.nextDouble() * 0.12
+                        : 0.85 + rnd.nextDouble() * 0.12)));
+            } else if (u < 0.3) {
+                r.invoiceDay = o.invoiceDay + 1 + rnd.nextInt(5);
+            }
+            if (rnd.nextDouble() < cfg.thirdEntryShare()) {
+                Inv third = enteredAgain(r, r, HOUR + (long) (rnd.nextDouble() * 30 * DAY), TruthKind.DUP_AFTER_REVERSAL, r);
+                third.number = r.number;
+            }
+        }
+    }
+
+    /** A partial credit note cancels nothing: the invoice entered again is a duplicate. */
+    private void injectPartialCreditDuplicates() {
+        int count = cfg.partialCreditDupRate() <= 0 ? 0 : perInvoice(cfg.partialCreditDupRate());
+        int size = all.size();
+        for (int i = 0; i < count; i++) {
+            Inv o = pickOriginal(size);
+            if (o == null) {
+                break;
+            }
+            Inv cn = creditNoteFor(o, 0.05 + rnd.nextDouble() * 0.85);
+            enteredAgain(o, cn, HOUR + (long) (rnd.nextDouble() * 30 * DAY), TruthKind.DUP_AFTER_PARTIAL_CREDIT, o);
+        }
+    }
+
+    /** A credit note entered twice: same or re-keyed number, same amount and date. */
+    private void injectCreditNoteDuplicates() {
+        int count = cfg.dupCreditNoteRate() <= 0 ? 0 : perInvoice(cfg.dupCreditNoteRate());
+        List<Inv> notes = new ArrayList<>();
+        for (Inv inv : all) {
+            if (inv.kind == TruthKind.CREDIT_NOTE) {
+                notes.add(inv);
+            }
+        }
+        Set<Inv> done = new HashSet<>();
+        for (int i = 0; i < count && done.size() < notes.size(); i++) {
+            Inv c = notes.get(rnd.nextInt(notes.size()));
+            if (!done.add(c)) {
+                i--;
+                continue;
+            }
+            Inv d = enteredAgain(c, c, HOUR + (long) (rnd.nextDouble() * 20 * DAY), TruthKind.DUP_CREDIT_NOTE, c);
+            d.creditRef = c.creditRef;
+            d.descSeed = c.descSeed;
+            if (rnd.nextDouble() < 0.25) {
+                d.number = InvoiceNumbers.rekey(c.number, rnd);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- delivery order
 
     private List<Line> planDelivery() {
         List<Line> lines = new ArrayList<>(all.size() + all.size() / 30 + 16);
         int order = 0;
         long jitter = cfg.outOfOrderSeconds() * 1000L;
-        for (Inv inv : all) {
-            if (rnd.nextDouble() < cfg.lateRate()) {
-                inv.late = true;
-                inv.key = inv.eventMillis + HOUR + (long) (rnd.nextDouble() * 9 * HOUR);
-            } else {
-                inv.key = inv.eventMillis + (jitter == 0 ? 0 : (long) (rnd.nextDouble() * jitter));
-            }
-            lines.add(new Line(inv, inv.key, order++, false, -1));
+        for (int i = 0; i < mainInvoices; i++) {
+            lines.add(deliver(all.get(i), order++, jitter, rnd));
         }
         int replays = (int) Math.round(cfg.invoices() * cfg.replayRate());
-        Set<Inv> replayed = new HashSet<>();
-        for (int i = 0; i < replays && replayed.size() < all.size(); i++) {
-            Inv inv = all.get(rnd.nextInt(all.size()));
-            if (!replayed.add(inv)) {
-                i--;
-                continue;
-            }
-            // Re-delivered a minute to two days later: at-least-once producers, retried batches.
-            long key = inv.key + 60_000L + (long) (rnd.nextDouble() * 2 * DAY);
-            lines.add(new Line(inv, key, order++, true, -1));
-        }
+        order = replay(lines, 0, mainInvoices, replays, order, rnd);
         int malformed = (int) Math.round(cfg.invoices() * cfg.malformedRate());
         for (int i = 0; i < malformed; i++) {
-            Vendor v = vendors.get(rnd.nextInt(vendors.size()));
+            Vendor v = vendors.get(rnd.nextInt(mainVendors));
             int day = startDay + rnd.nextInt(cfg.days());
             Inv inv = newInvoice(v, day, v.seqStart + 5_000 + rnd.nextInt(50_000));
             inv.kind = TruthKind.MALFORMED;
             inv.key = inv.eventMillis + (long) (rnd.nextDouble() * Math.max(1, jitter));
             lines.add(new Line(inv, inv.key, order++, false, rnd.nextInt(MALFORMATIONS)));
         }
+        // the AP-ledger shapes' invoices: same delivery rules, their own random stream
+        for (int i = mainInvoices; i < all.size(); i++) {
+            lines.add(deliver(all.get(i), order++, jitter, shapes));
+        }
+        order = replay(lines, mainInvoices, all.size(),
+                (int) Math.round((all.size() - mainInvoices) * cfg.replayRate()), order, shapes);
         lines.sort((a, b) -> a.key != b.key ? Long.compare(a.key, b.key) : Integer.compare(a.order, b.order));
         // Ids are assigned at ingestion, i.e. in delivery order, per tenant.
         for (Line l : lines) {
@@ -994,6 +1363,32 @@ public final class InvoiceGenerator {
             }
         }
         return lines;
+    }
+
+    private Line deliver(Inv inv, int order, long jitter, SplittableRandom r) {
+        if (r.nextDouble() < cfg.lateRate()) {
+            inv.late = true;
+            inv.key = inv.eventMillis + HOUR + (long) (r.nextDouble() * 9 * HOUR);
+        } else {
+            inv.key = inv.eventMillis + (jitter == 0 ? 0 : (long) (r.nextDouble() * jitter));
+        }
+        return new Line(inv, inv.key, order, false, -1);
+    }
+
+    /** Re-delivers {@code count} distinct invoices of {@code all[from, to)}. */
+    private int replay(List<Line> lines, int from, int to, int count, int order, SplittableRandom r) {
+        Set<Inv> replayed = new HashSet<>();
+        for (int i = 0; i < count && replayed.size() < to - from; i++) {
+            Inv inv = all.get(from + r.nextInt(to - from));
+            if (!replayed.add(inv)) {
+                i--;
+                continue;
+            }
+            // Re-delivered a minute to two days later: at-least-once producers, retried batches.
+            long key = inv.key + 60_000L + (long) (r.nextDouble() * 2 * DAY);
+            lines.add(new Line(inv, key, order++, true, -1));
+        }
+        return order;
     }
 
     // ---------------------------------------------------------------- writing

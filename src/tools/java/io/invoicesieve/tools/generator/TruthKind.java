@@ -15,6 +15,13 @@ public enum TruthKind {
     CREDIT_NOTE(false),
     /** A legitimate month at 1.5x-2.2x the vendor's usual amount. Must not be flagged. */
     MILD_VARIATION(false),
+    /**
+     * Legitimate invoice of a high-volume supplier (carrier, utility, telecom): many a day, most at a
+     * few fixed price points, sequential numbers. Must not be flagged.
+     */
+    HIGH_VOLUME(false),
+    /** An invoice entered again after a credit note of its full amount reversed it: a correction. */
+    REENTRY(false),
     /** Resubmission: same number, amount, currency and invoice date. */
     DUP_EXACT(true),
     /** Resubmission with the number re-keyed or misread (OCR confusions, separators, prefixes...). */
@@ -23,6 +30,17 @@ public enum TruthKind {
     DUP_AMOUNT_TYPO(true),
     /** Resubmission with the same amount and invoice date under a completely new number. */
     DUP_NEW_NUMBER(true),
+    /**
+     * The same invoice entered under the other vendor id of a supplier created twice in the vendor
+     * master (both ids share the remit account): same or re-keyed number, same amount, date close.
+     */
+    DUP_CROSS_VENDOR(true),
+    /** A credit note entered twice. */
+    DUP_CREDIT_NOTE(true),
+    /** Reversed by a full credit note, entered again (REENTRY), and then entered a third time. */
+    DUP_AFTER_REVERSAL(true),
+    /** Entered again after a partial credit note, which cancels nothing. */
+    DUP_AFTER_PARTIAL_CREDIT(true),
     /** Amount far outside the vendor's own history (vendor has at least 12 prior invoices). */
     AMOUNT_ANOMALY(true),
     /** First invoice asking payment to an account the vendor never used before. */
@@ -46,6 +64,6 @@ public enum TruthKind {
     }
 
     public boolean isDuplicate() {
-        return this == DUP_EXACT || this == DUP_REKEYED || this == DUP_AMOUNT_TYPO || this == DUP_NEW_NUMBER;
+        return name().startsWith("DUP_");
     }
 }

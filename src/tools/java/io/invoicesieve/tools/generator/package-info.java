@@ -23,6 +23,12 @@
  *   <li>BANK_CHANGE: later invoices on the new account are CLEAN. BANK_SHARED: the account is also new for
  *       the vendor; in half the cases the vendor keeps using it (CLEAN afterwards).</li>
  *   <li>Replays are byte-identical copies of an earlier line, 1 minute to 2 days later in delivery.</li>
+ *   <li>AP-ledger shapes, on top of {@code --invoices}: high-volume suppliers (HIGH_VOLUME: ~5 a day, most at
+ *       {@code --high-volume-price-points} fixed prices, sequential numbers, one account); vendor twins (a
+ *       second id of the same supplier sharing its accounts and number series, its first use of each account
+ *       BANK_SHARED) with DUP_CROSS_VENDOR entries (80% same number, 85% same date); reversals (a full credit
+ *       note naming the invoice, then REENTRY, sometimes DUP_AFTER_REVERSAL); DUP_AFTER_PARTIAL_CREDIT;
+ *       DUP_CREDIT_NOTE.</li>
  *   <li>Delivery: non-late records are at most {@code outOfOrderSeconds} behind the highest event time
  *       delivered before them; late ones 1-10 hours behind their event time.</li>
  * </ul>
