@@ -82,7 +82,7 @@ public final class LocalCommand {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
 
         FileSource<InboundRecord> source =
-                FileSource.forRecordStreamFormat(new InvoiceLineFormat(), new Path(input.toAbsolutePath().toUri()))
+                FileSource.forRecordStreamFormat(new InvoiceLineFormat(config), new Path(input.toAbsolutePath().toUri()))
                         .build();
         InvoiceSievePipeline.with(config)
                 .source(source)
@@ -101,6 +101,8 @@ public final class LocalCommand {
         Summary summary = Summary.read(decisionsFile, dlqFile);
         summary.jobMillis = result.getNetRuntime(TimeUnit.MILLISECONDS);
         summary.wallMillis = wallMillis;
+        summary.tally = LocalTally.of(result, input, summary.decisions, summary.deadLetters,
+                summary.byReason.getOrDefault("LATE_EVENT", 0L));
         return summary;
     }
 
@@ -112,6 +114,8 @@ public final class LocalCommand {
         final Map<String, Long> byReason = new TreeMap<>();
         long decisions;
         long deadLetters;
+        /** Where every input line went (cli/LocalTally). */
+        LocalTally tally;
         final java.nio.file.Path decisionsFile;
         final java.nio.file.Path dlqFile;
 
@@ -167,6 +171,10 @@ public final class LocalCommand {
             return decisions;
         }
 
+        public LocalTally tally() {
+            return tally;
+        }
+
         String format(int parallelism) {
             StringBuilder b = new StringBuilder();
             long records = decisions + deadLetters;
@@ -177,6 +185,9 @@ public final class LocalCommand {
             byReason.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s=%d", k, v)));
             b.append(String.format(Locale.ROOT, "%n  job time %.2f s (wall %.2f s, parallelism %d): %.0f records/s%n",
                     jobMillis / 1000.0, wallMillis / 1000.0, parallelism, records * 1000.0 / Math.max(1, jobMillis)));
+            if (tally != null) {
+                b.append(tally.format());
+            }
             b.append("  output: ").append(decisionsFile).append(", ").append(dlqFile).append(String.format("%n"));
             return b.toString();
         }
