@@ -170,8 +170,12 @@ public final class InvoiceParser implements Serializable {
         }
     }
 
+    /**
+     * A reason may quote a value (an amount string is quoted before it is known to be text a sink
+     * takes): NUL and unpaired surrogates in it are made representable as in raw.
+     */
     private static InboundRecord deadLetter(String raw, String reason, String origin) {
-        return InboundRecord.of(new DeadLetter(raw, reason, origin, System.currentTimeMillis()));
+        return InboundRecord.of(new DeadLetter(raw, rawOf(reason, -1), origin, System.currentTimeMillis()));
     }
 
     private static InvalidInvoiceException notJson(IOException e, String field) {

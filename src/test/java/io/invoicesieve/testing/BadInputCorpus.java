@@ -441,7 +441,7 @@ public final class BadInputCorpus {
         bad("event_time 9999-12-31", invoice().set("event_time", "9999-12-31T23:59:59Z").json(), "field 'event_time' is ahead of the clock");
         bad("event_time a day ahead", invoice().set("event_time", now.plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).json(), "field 'event_time' is ahead of the clock");
         for (String amount : new String[] {"\"1,250.00\"", "\"1e3\"", "\"twelve\"", "\"+12\"", "\".5\"", "\"5.\"", "\" \"", "\"1 000\"",
-                "\"\\u0661\\u0662\"", "\"12.5\\u0000\"", "\"0x10\"", "\"-\"", "\"--1\""}) {
+                "\"\\u0661\\u0662\"", "\"12.5\\u0000\"", "\"12.5\\ud800\"", "\"\\udc00\"", "\"0x10\"", "\"-\"", "\"--1\""}) {
             bad("amount " + amount, invoice().raw("amount", amount, null).json(), "field 'amount'");
         }
         bad("amount 16 integer digits", invoice().raw("amount", "\"1234567890123456\"", null).json(), "field 'amount' has more than 15 integer digits");
