@@ -144,7 +144,7 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
 
         FileSource<InboundRecord> source =
-                FileSource.forRecordStreamFormat(new InvoiceLineFormat(), new Path(input.toAbsolutePath().toUri()))
+                FileSource.forRecordStreamFormat(new InvoiceLineFormat(config), new Path(input.toAbsolutePath().toUri()))
                         .build();
         InvoiceSievePipeline.with(config)
                 .source(source)
@@ -163,6 +163,8 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         Summary summary = Summary.read(decisionsFile, dlqFile);
         summary.jobMillis = result.getNetRuntime(TimeUnit.MILLISECONDS);
         summary.wallMillis = wallMillis;
+        summary.tally = LocalTally.of(result, input, summary.decisions, summary.deadLetters,
+                summary.byReason.getOrDefault("LATE_EVENT", 0L));
         return summary;
     }
 
@@ -174,6 +176,8 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         final Map<String, Long> byReason = new TreeMap<>();
         long decisions;
         long deadLetters;
+        /** Where every input line went (cli/LocalTally). */
+        LocalTally tally;
         final java.nio.file.Path decisionsFile;
         final java.nio.file.Path dlqFile;
 
@@ -229,6 +233,10 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
             return decisions;
         }
 
+        public LocalTally tally() {
+            return tally;
+        }
+
         String format(int parallelism) {
             StringBuilder b = new StringBuilder();
             long records = decisions + deadLetters;
@@ -239,6 +247,9 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
             byReason.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s=%d", k, v)));
             b.append(String.format(Locale.ROOT, "%n  job time %.2f s (wall %.2f s, parallelism %d): %.0f records/s%n",
                     jobMillis / 1000.0, wallMillis / 1000.0, parallelism, records * 1000.0 / Math.max(1, jobMillis)));
+            if (tally != null) {
+                b.append(tally.format());
+            }
             b.append("  output: ").append(decisionsFile).append(", ").append(dlqFile).append(String.format("%n"));
             return b.toString();
         }

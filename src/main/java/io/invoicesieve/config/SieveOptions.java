@@ -34,6 +34,16 @@ public final class SieveOptions {
                             "A source split (Kafka partition, file) that sends nothing for this long "
                                     + "stops holding back the watermark.");
 
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+            ConfigOptions.key("sieve.input.max-future-skew")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(15))
+                    .withDescription(
+                            "An invoice whose event_time lies more than this ahead of the wall clock "
+                                    + "is a dead letter (counted in futureEventsRejected), and the "
+                                    + "watermark never runs more than this ahead of processing time: "
+                                    + "one invoice dated 9999 cannot mark every later invoice late.");
+
     // ---------------------------------------------------------------- replays
 
     public static final ConfigOption<Duration> REPLAY_RETENTION =

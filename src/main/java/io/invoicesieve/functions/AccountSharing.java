@@ -58,10 +58,17 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
         return key(decision.tenantId, decision.remitAccountKey, decision.invoiceId);
     }
 
-    /** The key of an invoice with this normalized account (null: keyed by its own id, no state). */
+    /**
+     * The key of an invoice with this normalized account (null: keyed by its own id, no state).
+     * Injective: a tenant id holds no control character (the parser allows only [A-Za-z0-9._-]), so
+     * the first control character ends the tenant and says which kind of key it is: U+001F an
+     * account (the format of 0.1.0, whose keyed state the savepoints hold), U+001E an invoice
+     * without one. Before, that key was tenant U+001F '#' invoice_id, which an account "#..."
+     * could produce too; it holds no state and no timers, so changing it orphans nothing.
+     */
     public static String key(String tenantId, String accountKey, String invoiceId) {
         return accountKey == null
-                ? tenantId + "\u001f#" + invoiceId
+                ? tenantId + '\u001e' + invoiceId
                 : tenantId + '\u001f' + accountKey;
     }
 

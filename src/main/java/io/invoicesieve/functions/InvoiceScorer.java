@@ -55,6 +55,11 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         this.settings = settings;
     }
 
+    /**
+     * The vendor's key, tenant U+001F vendor: the format of 0.1.0 (its keyed state is in the
+     * savepoints), injective because a tenant id cannot contain U+001F (the parser allows only
+     * [A-Za-z0-9._-]), so the first U+001F always ends the tenant.
+     */
     public static String key(Invoice invoice) {
         return invoice.tenantId + '\u001f' + invoice.vendorId;
     }

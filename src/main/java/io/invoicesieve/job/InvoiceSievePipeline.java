@@ -14,6 +14,7 @@ import io.invoicesieve.model.DeadLetter;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.model.Invoice;
+import io.invoicesieve.sinks.SinkGuard;
 import io.invoicesieve.state.Tags;
 import io.invoicesieve.state.Uids;
 
@@ -30,6 +31,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -182,11 +184,14 @@ public final class InvoiceSievePipeline {
      * Event time from the invoice. A dead letter gets Long.MIN_VALUE, never the source's own record
      * timestamp: on Kafka that is the produce time, which for a backfill lies months after the
      * invoices' event times and would push the watermark past them (firing every replay-filter
-     * timer early, so that later re-deliveries were scored again).
+     * timer early, so that later re-deliveries were scored again). Bounded by processing time
+     * ({@link FutureBoundedWatermarks}, {@code sieve.input.max-future-skew}).
      */
     public static WatermarkStrategy<InboundRecord> watermarks(SieveConfig config) {
-        return WatermarkStrategy.<InboundRecord>forBoundedOutOfOrderness(
-                        config.get(SieveOptions.WATERMARK_OUT_OF_ORDERNESS))
+        Duration outOfOrderness = config.get(SieveOptions.WATERMARK_OUT_OF_ORDERNESS);
+        Duration maxFutureSkew = config.get(SieveOptions.MAX_FUTURE_SKEW);
+        return WatermarkStrategy.<InboundRecord>forGenerator(
+                        context -> new FutureBoundedWatermarks<>(outOfOrderness, maxFutureSkew))
                 .withTimestampAssigner(
                         (record, sourceTimestamp) -> record.invoice != null ? record.invoice.eventTimeMillis() : Long.MIN_VALUE)
                 .withIdleness(config.get(SieveOptions.WATERMARK_IDLENESS));
@@ -238,13 +243,22 @@ public final class InvoiceSievePipeline {
                         .uid(Uids.INVOICE_SCORER)
                         .name("Score invoices");
 
-        DataStream<Decision> decisions =
+        DataStream<Decision> decided =
                 scored.keyBy(AccountSharing::key, Types.STRING)
                         .connect(controls)
                         .process(new ControlledAccountSharing(new AccountSharing(settings)))
                         .returns(TypeInformation.of(Decision.class))
                         .uid(Uids.ACCOUNT_SHARING)
                         .name("Shared accounts");
+
+        // Every sink's limits, checked once before all of them: a decision one of them would refuse
+        // (and so fail the job on every restart) becomes a dead letter naming the sink's limit.
+        SingleOutputStreamOperator<Decision> decisions =
+                decided.process(new SinkGuard(config))
+                        .returns(TypeInformation.of(Decision.class))
+                        .uid(Uids.SINK_GUARD)
+                        .name("Sink limits");
+        deadLetters = deadLetters.union(decisions.getSideOutput(Tags.DEAD_LETTERS));
 
         DataStream<Decision> flagged = null;
         for (DecisionSink s : decisionSinks) {

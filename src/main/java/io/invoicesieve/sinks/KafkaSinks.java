@@ -77,8 +77,16 @@ public final class KafkaSinks {
         public ProducerRecord<byte[], byte[]> serialize(Decision d, KafkaSinkContext context, Long timestamp) {
             return new ProducerRecord<>(
                     topic, null, d.decidedAt == null ? null : d.decidedAt.toEpochMilli(),
-                    (d.tenantId + ":" + d.invoiceId).getBytes(StandardCharsets.UTF_8), DecisionJson.toJsonBytes(d));
+                    decisionKey(d).getBytes(StandardCharsets.UTF_8), DecisionJson.toJsonBytes(d));
         }
+    }
+
+    /**
+     * {@code tenant_id:invoice_id}: injective because a tenant id cannot contain ':' (the parser
+     * allows only {@code [A-Za-z0-9._-]}), so the first ':' always ends the tenant.
+     */
+    public static String decisionKey(Decision d) {
+        return d.tenantId + ":" + d.invoiceId;
     }
 
     /** No key; value the dead letter JSON; record timestamp when it was rejected (see above). */

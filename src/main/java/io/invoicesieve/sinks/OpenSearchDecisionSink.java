@@ -61,7 +61,12 @@ public final class OpenSearchDecisionSink {
                 .toArray(HttpHost[]::new);
     }
 
-    /** The document id: the same invoice always maps to the same document. */
+    /**
+     * The document id: the same invoice always maps to the same document, and two invoices never to
+     * one: a tenant id cannot contain ':' ({@code [A-Za-z0-9._-]}), so the first ':' ends it. At most
+     * 512 bytes (OpenSearch's limit): tenant_id has at most 64 ASCII characters, invoice_id at most
+     * 447 bytes (the parser's limits).
+     */
     public static String documentId(Decision d) {
         return d.tenantId + ":" + d.invoiceId;
     }

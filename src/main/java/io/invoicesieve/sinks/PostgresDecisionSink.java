@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -134,7 +133,9 @@ public final class PostgresDecisionSink {
             ps.setString(++i, d.invoiceId);
             ps.setString(++i, d.vendorId);
             ps.setString(++i, d.invoiceNumber);
-            ps.setDate(++i, d.invoiceDate == null ? null : Date.valueOf(d.invoiceDate));
+            // a LocalDate, not java.sql.Date: that one goes through the Julian/Gregorian hybrid
+            // calendar and shifts dates before 1582-10-15 (an invoice_date of 1582-10-10 would change)
+            ps.setObject(++i, d.invoiceDate, java.sql.Types.DATE);
             ps.setBigDecimal(++i, d.amount == null ? null : new BigDecimal(d.amount));
             ps.setString(++i, d.currency);
             ps.setObject(++i, timestamp(d.eventTime));

@@ -3,6 +3,7 @@ package io.invoicesieve.sources;
 import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.Secrets;
 import io.invoicesieve.config.SieveConfig;
+import io.invoicesieve.config.SieveOptions;
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.serde.InvoiceParser;
 
@@ -16,6 +17,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -40,7 +42,7 @@ public final class KafkaInvoiceSource {
                 .setTopics(config.get(ConnectorOptions.KAFKA_INPUT_TOPIC))
                 .setGroupId(config.get(ConnectorOptions.KAFKA_GROUP_ID))
                 .setStartingOffsets(startingOffsets(config.get(ConnectorOptions.KAFKA_STARTING_OFFSETS)))
-                .setDeserializer(new InvoiceDeserializer())
+                .setDeserializer(new InvoiceDeserializer(config.get(SieveOptions.MAX_FUTURE_SKEW)))
                 .setProperties(properties);
     }
 
@@ -60,7 +62,16 @@ public final class KafkaInvoiceSource {
     /** Parses each record's value; never throws (a bad record becomes a dead letter). */
     public static final class InvoiceDeserializer implements KafkaRecordDeserializationSchema<InboundRecord> {
         private static final long serialVersionUID = 1L;
-        private final InvoiceParser parser = new InvoiceParser();
+        private final InvoiceParser parser;
+
+        /** With the default {@code sieve.input.max-future-skew}. */
+        public InvoiceDeserializer() {
+            this(SieveOptions.MAX_FUTURE_SKEW.defaultValue());
+        }
+
+        public InvoiceDeserializer(Duration maxFutureSkew) {
+            this.parser = new InvoiceParser(maxFutureSkew);
+        }
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InboundRecord> out) {

@@ -12,6 +12,8 @@ public final class Uids {
     public static final String ACCOUNT_SHARING = "account-sharing";
     public static final String INVOICE_SCORER = "invoice-scorer";
     public static final String FLAGGED_FILTER = "flagged-filter";
+    /** Decisions a sink would refuse become dead letters here (sinks/SinkGuard); stateless. */
+    public static final String SINK_GUARD = "sink-guard";
 
     public static final String DECISIONS_FILE_SINK = "decisions-file-sink";
     public static final String DEAD_LETTER_FILE_SINK = "dead-letter-file-sink";

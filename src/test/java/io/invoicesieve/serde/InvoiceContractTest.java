@@ -75,6 +75,25 @@ class InvoiceContractTest {
                 "confidence out of range | VALID,\"extraction_confidence\":1.5}",
                 "nine-plus fraction digits | VALID_REPLACE(10:15:00+01:00,10:15:00.1234567890Z)}",
                 "offset beyond 18 hours | VALID_REPLACE(+01:00,+19:00)}",
+                "grouped amount | VALID_REPLACE(1250.00,\"1,250.00\")}",
+                "exponent in an amount string | VALID_REPLACE(1250.00,1e3)}",
+                "words in an amount string | VALID_REPLACE(1250.00,twelve)}",
+                "16 integer digits | VALID_REPLACE(1250.00,1234567890123456.00)}",
+                "5 decimals | VALID_REPLACE(1250.00,12.12345)}",
+                "7 decimals | VALID_REPLACE(1250.00,12.1234567)}",
+                "16 integer digits as a number | VALID_REPLACE(\"1250.00\",1234567890123456)}",
+                "5 decimals as a number | VALID_REPLACE(\"1250.00\",12.12345)}",
+                "leap second | VALID_REPLACE(2026-11-03T10:15:00+01:00,2016-12-31T23:59:60Z)}",
+                "nanoseconds | VALID_REPLACE(10:15:00+01:00,10:15:00.123456789Z)}",
+                "tenant with a colon | VALID_REPLACE(\"acme\",\"acme:x\")}",
+                "tenant with U+001F | VALID_REPLACE(\"acme\",\"a\\u001fb\")}",
+                "tenant with a space | VALID_REPLACE(\"acme\",\"ac me\")}",
+                "control character in invoice_id | VALID_REPLACE(\"acme-1\",\"acme\\u001f1\")}",
+                "C1 control in vendor_id | VALID_REPLACE(\"V-1\",\"V\\u00851\")}",
+                "NUL in description | VALID,\"description\":\"a\\u0000b\"}",
+                "source of 65 characters | SOURCE_65",
+                "non-ASCII remit account | VALID,\"remit_account\":\"DE89\u00e9\"}",
+                "duplicate field | VALID,\"amount\":\"99.00\"}",
             })
     void whatTheParserRejectsIsInvalid(String name, String payload) {
         String p = expand(payload);
@@ -82,34 +101,62 @@ class InvoiceContractTest {
         assertThat(ContractSchemas.violations(INVOICE, p)).as("schema verdict").isNotEmpty();
     }
 
+    /** Bounds that used to be parser limits and are now accepted: counted in characters, as the schema does. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "64 emoji in vendor_id (128 UTF-16 units) | EMOJI_VENDOR",
+                "4000 emoji in the description | EMOJI_DESCRIPTION",
+                "15 integer digits and 4 decimals | VALID_REPLACE(1250.00,123456789012345.1234)}",
+                "trailing zeros beyond 4 decimals | VALID_REPLACE(1250.00,1250.000000)}",
+                "blanks around a string amount | VALID_REPLACE(1250.00, 1250.00 )}",
+                "microseconds | VALID_REPLACE(10:15:00+01:00,10:15:00.123456Z)}",
+                "a bare carriage return between tokens | BARE_CR",
+            })
+    void whatTheSchemaAllowsTheParserAccepts(String name, String payload) throws Exception {
+        String p = expand(payload);
+        ContractSchemas.assertValidInvoice(p);
+        assertThat(parser.parse(p)).isNotNull();
+    }
+
     /** The parser's limits (contract/README.md): valid against the schema, rejected by the parser. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(
             delimiter = '|',
             value = {
-                "grouped amount | VALID_REPLACE(1250.00,\"1,250.00\")} | not a decimal",
-                "exponent in an amount string | VALID_REPLACE(1250.00,1e3)} | not a decimal",
-                "words in an amount string | VALID_REPLACE(1250.00,twelve)} | not a decimal",
-                "16 integer digits | VALID_REPLACE(1250.00,1234567890123456.00)} | out of range",
-                "7 decimals | VALID_REPLACE(1250.00,12.1234567)} | out of range",
-                "leap second | VALID_REPLACE(2026-11-03T10:15:00+01:00,2016-12-31T23:59:60Z)} | not an RFC 3339",
-                "length in UTF-16 units | EMOJI_TENANT | longer than 64",
                 "deeply nested unknown field | DEEP | nesting depth",
-                "payload over 64 KiB | LONG | record longer than",
+                "payload over 64 KiB | LONG | record longer than 65536 bytes",
+                "invoice_id over 447 bytes | EMOJI_INVOICE_ID | longer than 447 bytes in UTF-8",
+                "unpaired surrogate | VALID_REPLACE(\"V-1\",\"V\\ud800\")} | field 'vendor_id' contains an unpaired surrogate",
+                "number amount over 64 characters | LONG_NUMBER | number of more than 64 characters",
+                "event time far in the future | VALID_REPLACE(2026-11-03T10:15:00+01:00,9999-12-31T00:00:00Z)} | field 'event_time' is ahead of the clock",
             })
     void theParsersLimitsAreStricterThanTheSchema(String name, String payload, String reason) {
         String p = expand(payload);
         ContractSchemas.assertValidInvoice(p);
-        InboundRecord record = parser.parseRecord(p, "file:line 1");
+        InboundRecord record = new InvoiceParser(java.time.Duration.ofMinutes(15)).parseRecord(p, "file:line 1");
         assertThat(record.invoice).as("parser verdict").isNull();
         assertThat(record.deadLetter.reason).contains(reason);
     }
 
     @Test
-    void duplicateFieldNamesAreRejectedByTheCheckButTheParserTakesTheLast() throws Exception {
+    void duplicateFieldNamesAreRejectedByBoth() {
         String p = VALID + ",\"invoice_id\":\"acme-2\"}";
-        assertThat(parser.parse(p).invoiceId).isEqualTo("acme-2");
+        assertThat(parser.parseRecord(p, "file:line 1").deadLetter.reason).isEqualTo("duplicate field 'invoice_id'");
         assertThat(ContractSchemas.violations(INVOICE, p)).singleElement().asString().contains("Duplicate field 'invoice_id'");
+    }
+
+    @Test
+    void everyLimitOfTheParserIsInTheContractReadme() throws Exception {
+        String readme = Files.readString(ContractSchemas.file("README.md"));
+        for (String reason : new String[] {
+            "record longer than 65536 bytes", "invalid UTF-8", "duplicate field", "nesting depth",
+            "number of more than 64 characters", "longer than 447 bytes in UTF-8", "unpaired surrogate",
+            "is ahead of the clock", "has more than 15 integer digits", "has more than 4 decimals", "has second 60",
+        }) {
+            assertThat(readme).as("contract/README.md names the reason '%s'", reason).contains(reason);
+        }
     }
 
     private static String expand(String payload) {
@@ -126,9 +173,20 @@ class InvoiceContractTest {
             return VALID.replace(args[0], args[1]) + payload.substring(close + 1);
         }
         switch (payload) {
-            case "EMOJI_TENANT":
-                // 40 code points (the schema's maxLength counts these), 80 UTF-16 units (the parser's)
-                return VALID.replace("\"tenant_id\":\"acme\"", "\"tenant_id\":\"" + "\uD83D\uDE00".repeat(40) + "\"") + "}";
+            case "EMOJI_VENDOR":
+                // 64 code points (the schema's maxLength counts these), 128 UTF-16 units
+                return VALID.replace("\"vendor_id\":\"V-1\"", "\"vendor_id\":\"" + "\uD83D\uDE00".repeat(64) + "\"") + "}";
+            case "EMOJI_DESCRIPTION":
+                return VALID + ",\"description\":\"" + "\uD83D\uDE00".repeat(4000) + "\"}";
+            case "EMOJI_INVOICE_ID":
+                // 120 code points (within maxLength 128), 480 bytes in UTF-8
+                return VALID.replace("\"invoice_id\":\"acme-1\"", "\"invoice_id\":\"" + "\uD83D\uDE00".repeat(120) + "\"") + "}";
+            case "BARE_CR":
+                return VALID + ",\r\"po_number\":\"PO-1\"}";
+            case "SOURCE_65":
+                return VALID + ",\"source\":\"" + "e".repeat(65) + "\"}";
+            case "LONG_NUMBER":
+                return VALID.replace("\"1250.00\"", "1250." + "0".repeat(70)) + "}";
             case "DEEP":
                 return VALID + ",\"custom\":" + "[".repeat(40) + "]".repeat(40) + "}";
             case "LONG":
