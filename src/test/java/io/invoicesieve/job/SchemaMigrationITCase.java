@@ -47,9 +47,10 @@ class SchemaMigrationITCase {
         SieveConfig config = database(postgres, "schema_twice");
         assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3]");
         assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
-        assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
+        assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true",
+                "3 dispositions V3__dispositions.sql SQL true");
         assertThat(strings(config, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"))
-                .containsExactly("decision_audit", "decisions", PostgresSchema.HISTORY_TABLE, "invoices");
+                .containsExactly("control_changes", "decision_audit", "decisions", "dispositions", PostgresSchema.HISTORY_TABLE, "invoices");
     }
 
     @Test
@@ -72,7 +73,8 @@ class SchemaMigrationITCase {
                 }
                 assertThat(lines).containsExactlyInAnyOrder(
                         "postgres: applied schema versions [1, 2, 3]", "postgres: schema up to date (version 3)");
-                assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
+                assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true",
+                "3 dispositions V3__dispositions.sql SQL true");
             }
         } finally {
             pods.shutdownNow();
@@ -93,7 +95,8 @@ class SchemaMigrationITCase {
                 .hasMessageContaining("failed validation")
                 .hasMessageContaining("checksum mismatch");
         assertThat(strings(config, "SELECT indexname FROM pg_indexes WHERE indexname = 'decisions_trace_id'")).isEmpty();
-        assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true");
+        assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true",
+                "3 dispositions V3__dispositions.sql SQL true");
         // the real script still validates
         assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
     }
@@ -108,7 +111,8 @@ class SchemaMigrationITCase {
         assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
         assertThat(history(config)).containsExactly(
                 "1 V1 applied before Flyway (schema_version) V1 applied before Flyway (schema_version) BASELINE true",
-                "2 roles V2__roles.sql SQL true");
+                "2 roles V2__roles.sql SQL true",
+                "3 dispositions V3__dispositions.sql SQL true");
         // the old table stays as it was
         assertThat(strings(config, "SELECT version || ' ' || script FROM schema_version")).containsExactly("1 V1__init.sql");
     }
