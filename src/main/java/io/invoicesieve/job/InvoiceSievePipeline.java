@@ -15,6 +15,7 @@ import io.invoicesieve.state.Uids;
 
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -102,6 +103,7 @@ public final class InvoiceSievePipeline {
     private final List<DecisionSink> decisionSinks = new ArrayList<>();
     private final List<DeadLetterSink> deadLetterSinks = new ArrayList<>();
     private MapFunction<Invoice, Invoice> testHook;
+    private FilterFunction<Invoice> selection; // ops: backfill
 
     private InvoiceSievePipeline(SieveConfig config) {
         this.config = config;
@@ -160,6 +162,18 @@ public final class InvoiceSievePipeline {
                 .withIdleness(config.get(SieveOptions.WATERMARK_IDLENESS));
     }
 
+    // ---- ops: backfill selection ----
+    /**
+     * Backfill only ({@code cli/BackfillCommand}): keeps the invoices to re-score (a tenant, a date
+     * range), after dead-letter routing. {@code run} and {@code local} never set it, so their topology
+     * has no such operator.
+     */
+    public InvoiceSievePipeline select(FilterFunction<Invoice> selection) {
+        this.selection = selection;
+        return this;
+    }
+    // ---- end ops ----
+
     public Streams build(StreamExecutionEnvironment env) {
         if (source == null) {
             throw new IllegalStateException("no source");
@@ -186,6 +200,9 @@ public final class InvoiceSievePipeline {
         DataStream<DeadLetter> deadLetters = invoices.getSideOutput(Tags.DEAD_LETTERS);
 
         DataStream<Invoice> valid = invoices;
+        if (selection != null) { // ops: backfill
+            valid = valid.filter(selection).uid("backfill-selection").name("Backfill selection");
+        }
         if (testHook != null) {
             valid = invoices.map(testHook).returns(TypeInformation.of(Invoice.class)).uid("test-hook").name("Test hook");
         }
