@@ -138,6 +138,8 @@ class OperationsITCase {
                 // The Prometheus reporter; it binds the wildcard address: fine only in the loopback namespace.
                 .set("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
                 .set("metrics.reporter.prom.port", PROM_FIRST_PORT + "-" + PROM_LAST_PORT)
+                // Latency per stage: Flink's latency markers, source to each operator.
+                .set("metrics.latency.interval", "5 s")
                 .startTimeout(START)
                 .start();
         List<String> targets = new ArrayList<>();
@@ -296,6 +298,10 @@ class OperationsITCase {
         }
         assertThat(prometheus.query("max_over_time(flink_jobmanager_job_numRestarts{job_id=\"" + preUpgradeJobId + "\"}[15m])"))
                 .singleElement().satisfies(r -> assertThat(r.path("value").get(1).asDouble()).isGreaterThanOrEqualTo(3));
+        // Latency per stage (latency markers from the source to every operator): histograms by operator.
+        assertThat(prometheus.query("max_over_time(flink_taskmanager_job_task_latency_source_id_operator_id_operator_subtask_index_latency"
+                        + "{job_id=\"" + jobId + "\",quantile=\"0.99\"}[5m])"))
+                .as("latency markers").isNotEmpty();
         // A recording rule of the PrometheusRule evaluated on real data.
         assertThat(prometheus.query("invoice_sieve:decisions:rate5m")).isNotEmpty();
     }
