@@ -74,6 +74,7 @@ public final class Cli {
             subcommands = {
                 LocalCommand.class,
                 RunCommand.class,
+                BackfillCommand.class,
                 InitCommand.class,
                 BootstrapCommand.class,
                 InspectCommand.class,

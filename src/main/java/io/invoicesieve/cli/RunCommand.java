@@ -66,6 +66,9 @@ public final class RunCommand extends SettingsCommand implements Callable<Intege
         if (!localCluster && !Cli.insideFlink()) {
             throw usage(NO_CLUSTER);
         }
+        // ops: the effective configuration, secrets masked (SieveConfig#toString), once at start
+        org.apache.logging.log4j.LogManager.getLogger(RunCommand.class).info("invoice-sieve {} run: effective configuration {}",
+                io.invoicesieve.job.JobVersion.get(), config);
         Configuration flink = config.flinkConfiguration();
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);

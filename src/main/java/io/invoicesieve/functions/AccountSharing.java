@@ -13,12 +13,14 @@ import io.invoicesieve.model.ReasonCode;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.math.BigDecimal;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -49,6 +51,12 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     private transient Controls controls;
     private transient Map<DecisionType, Counter> decisions;
     private transient Map<ReasonCode, Counter> reasons;
+    // ---- ops: rules vs model mix, end-to-end lag (metrics decisionsByModel, decisionEventTimeLagMillis) ----
+    private transient MetricGroup metrics;
+    private transient Map<String, Counter> byModel;
+    private transient Histogram eventTimeLag;
+    private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(AccountSharing.class);
+    // ---- end ops ----
 
     public AccountSharing(DetectorSettings settings) {
         this.settings = settings;
@@ -90,6 +98,12 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
         for (ReasonCode code : ReasonCode.values()) {
             reasons.put(code, metrics.addGroup("reason", code.name()).counter("reasons"));
         }
+        // ---- ops ----
+        this.metrics = metrics;
+        byModel = new HashMap<>();
+        eventTimeLag = metrics.histogram("decisionEventTimeLagMillis",
+                new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1024));
+        // ---- end ops ----
     }
 
     @Override
@@ -112,6 +126,28 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
         controls.beforeDecide(decision);
         Decider.decide(decision, controls.thresholds(settings.thresholds));
         decisions.get(decision.decision).inc();
+        // ---- ops: model_version is a handful of values (rules-1, a model's version); at most 16 ----
+        String model = decision.modelVersion == null ? "none" : decision.modelVersion;
+        byModel.computeIfAbsent(byModel.size() < 16 || byModel.containsKey(model) ? model : "other",
+                m -> metrics.addGroup("model_version", m).counter("decisionsByModel")).inc();
+        if (decision.eventTime != null) {
+            eventTimeLag.update(Math.max(0, System.currentTimeMillis() - decision.eventTime.toEpochMilli()));
+        }
+        if (decision.decision == DecisionType.HOLD && LOG.isInfoEnabled()) {
+            // a payment held: one log line, with the invoice's ids in the MDC (the JSON layout's fields)
+            org.apache.logging.log4j.ThreadContext.put("tenant_id", decision.tenantId);
+            org.apache.logging.log4j.ThreadContext.put("invoice_id", decision.invoiceId);
+            org.apache.logging.log4j.ThreadContext.put("trace_id", decision.traceId);
+            try {
+                LOG.info("HOLD risk {} reasons {}", decision.riskScore,
+                        java.util.Arrays.stream(decision.reasons).map(r -> r.code.name()).toList());
+            } finally {
+                org.apache.logging.log4j.ThreadContext.remove("tenant_id");
+                org.apache.logging.log4j.ThreadContext.remove("invoice_id");
+                org.apache.logging.log4j.ThreadContext.remove("trace_id");
+            }
+        }
+        // ---- end ops ----
         for (Reason r : decision.reasons) {
             reasons.get(r.code).inc();
         }

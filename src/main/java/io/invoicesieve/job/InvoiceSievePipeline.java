@@ -20,6 +20,7 @@ import io.invoicesieve.state.Uids;
 
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -126,6 +127,8 @@ public final class InvoiceSievePipeline {
         }
     }
 
+    private FilterFunction<Invoice> selection; // ops: backfill
+
     private InvoiceSievePipeline(SieveConfig config) {
         this.config = config;
     }
@@ -197,6 +200,18 @@ public final class InvoiceSievePipeline {
                 .withIdleness(config.get(SieveOptions.WATERMARK_IDLENESS));
     }
 
+    // ---- ops: backfill selection ----
+    /**
+     * Backfill only ({@code cli/BackfillCommand}): keeps the invoices to re-score (a tenant, a date
+     * range), after dead-letter routing. {@code run} and {@code local} never set it, so their topology
+     * has no such operator.
+     */
+    public InvoiceSievePipeline select(FilterFunction<Invoice> selection) {
+        this.selection = selection;
+        return this;
+    }
+    // ---- end ops ----
+
     public Streams build(StreamExecutionEnvironment env) {
         if (source == null) {
             throw new IllegalStateException("no source");
@@ -223,6 +238,9 @@ public final class InvoiceSievePipeline {
         DataStream<DeadLetter> deadLetters = invoices.getSideOutput(Tags.DEAD_LETTERS);
 
         DataStream<Invoice> valid = invoices;
+        if (selection != null) { // ops: backfill
+            valid = valid.filter(selection).uid("backfill-selection").name("Backfill selection");
+        }
         if (testHook != null) {
             valid = invoices.map(testHook).returns(TypeInformation.of(Invoice.class)).uid("test-hook").name("Test hook");
         }

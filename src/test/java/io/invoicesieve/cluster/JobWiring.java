@@ -157,7 +157,12 @@ final class JobWiring {
     }
 
     List<ConsumerRecord<String, String>> committedDecisions() {
-        String topic = topic("decisions");
+        return committed("decisions");
+    }
+
+    /** Every committed record of the topic {@code <name>-<suffix>} (read_committed, up to the last stable offset). */
+    List<ConsumerRecord<String, String>> committed(String suffix) {
+        String topic = topic(suffix);
         Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS.key()));
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -714,7 +714,7 @@ class ManifestValidationTest {
                 String kind = document.path("kind").asText();
                 kinds.add(kind);
                 Class<?> type = MODEL_TYPES.get(kind);
-                assertThat(type != null || kind.equals("FlinkDeployment") || kind.equals("PodMonitor"))
+                assertThat(type != null || kind.equals("FlinkDeployment") || kind.equals("PodMonitor") || kind.equals("PrometheusRule"))
                         .as(file + ": unexpected kind " + kind).isTrue();
                 if (type != null) {
                     strict(document, type, file + " " + kind);

@@ -59,13 +59,16 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         }
     }
 
-    private final KafkaRaftServer server;
+    private volatile KafkaRaftServer server;
+    private final KafkaConfig config;
     private final Path dir;
     private final String bootstrapServers;
     private final String secureBootstrapServers;
 
-    private KafkaService(KafkaRaftServer server, Path dir, String bootstrapServers, String secureBootstrapServers) {
+    private KafkaService(KafkaRaftServer server, KafkaConfig config, Path dir, String bootstrapServers,
+            String secureBootstrapServers) {
         this.server = server;
+        this.config = config;
         this.dir = dir;
         this.bootstrapServers = bootstrapServers;
         this.secureBootstrapServers = secureBootstrapServers;
@@ -139,7 +142,7 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         format(logDir, config);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, Option.apply("kafka-it"));
         server.startup();
-        KafkaService kafka = new KafkaService(server, dir, bootstrap, secure);
+        KafkaService kafka = new KafkaService(server, config, dir, bootstrap, secure);
         kafka.awaitBroker(Duration.ofSeconds(60));
         System.out.printf("KafkaService: %s started in %d ms%n", bootstrap, ServiceSupport.millisSince(begin));
         return kafka;
@@ -169,6 +172,32 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
             close();
             throw new IllegalStateException("Kafka broker did not come up at " + bootstrapServers, e);
         }
+    }
+
+    /**
+     * A broker restart, as an operator's rolling restart of a one-node cluster: a controlled shutdown
+     * of the KafkaRaftServer (its logs, the consumer offsets and the transaction log are flushed),
+     * then a new KafkaRaftServer on the same config, ports and log directory (not formatted again),
+     * waiting until it answers. {@code down} is how long it stays down in between. Returns the
+     * milliseconds from the start of the shutdown until the new broker answers.
+     */
+    public synchronized long restart(Duration down) {
+        long begin = System.nanoTime();
+        server.shutdown();
+        server.awaitShutdown();
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        KafkaRaftServer next = new KafkaRaftServer(config, Time.SYSTEM, Option.apply("kafka-it"));
+        next.startup();
+        server = next;
+        awaitBroker(Duration.ofSeconds(60));
+        long millis = ServiceSupport.millisSince(begin);
+        System.out.printf("KafkaService: %s restarted in %d ms%n", bootstrapServers, millis);
+        return millis;
     }
 
     /** {@code host:port} for {@code bootstrap.servers}. */

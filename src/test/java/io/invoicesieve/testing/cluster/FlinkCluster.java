@@ -98,6 +98,12 @@ import java.util.stream.Collectors;
  */
 public final class FlinkCluster implements AutoCloseable {
 
+    /** One JSON object a line, every field JSON-escaped; the MDC fields are empty where a line has none. */
+    public static final String JSON_LOG_PATTERN = "{\"@timestamp\":\"%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z'}{UTC}\",\"level\":\"%p\","
+            + "\"logger\":\"%enc{%c}{JSON}\",\"thread\":\"%enc{%t}{JSON}\",\"tenant_id\":\"%enc{%X{tenant_id}}{JSON}\","
+            + "\"invoice_id\":\"%enc{%X{invoice_id}}{JSON}\",\"trace_id\":\"%enc{%X{trace_id}}{JSON}\","
+            + "\"message\":\"%enc{%maxLen{%m}{8192}}{JSON}\",\"exception\":\"%enc{%ex}{JSON}\"}%n";
+
     /** The standard wait between polls. */
     private static final Duration POLL = Duration.ofMillis(250);
     private static final int TAIL_LINES = 60;
@@ -262,7 +268,19 @@ public final class FlinkCluster implements AutoCloseable {
                 .append("logger.zookeeper.name = org.apache.zookeeper\n")
                 .append("logger.zookeeper.level = WARN\n")
                 .append("logger.pekko.name = org.apache.pekko\n")
-                .append("logger.pekko.level = WARN\n");
+                .append("logger.pekko.level = WARN\n")
+                // The job's own loggers also as JSON lines (<log.file>.json): the layout of
+                // k8s-operator/*.yaml's logConfiguration plus the MDC fields tenant_id, invoice_id, trace_id.
+                .append("logger.sieve.name = io.invoicesieve\n")
+                .append("logger.sieve.level = INFO\n")
+                .append("logger.sieve.appenderRef.json.ref = JsonAppender\n")
+                .append("appender.json.name = JsonAppender\n")
+                .append("appender.json.type = File\n")
+                .append("appender.json.append = true\n")
+                .append("appender.json.fileName = ${sys:log.file}.json\n")
+                .append("appender.json.layout.type = PatternLayout\n")
+                .append("appender.json.layout.alwaysWriteExceptions = false\n")
+                .append("appender.json.layout.pattern = ").append(JSON_LOG_PATTERN).append("\n");
         try {
             Files.writeString(conf.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
             Files.writeString(conf.resolve("log4j.properties"), log4j, StandardCharsets.UTF_8);

@@ -1,0 +1,169 @@
+package io.invoicesieve.cli;
+
+import io.invoicesieve.config.ConnectorOptions;
+import io.invoicesieve.config.SieveConfig;
+import io.invoicesieve.model.Invoice;
+import io.invoicesieve.serde.InvalidInvoiceException;
+import io.invoicesieve.serde.InvoiceParser;
+import io.invoicesieve.testing.JobOutputs;
+import io.invoicesieve.testing.KafkaService;
+import io.invoicesieve.tools.generator.GeneratorConfig;
+import io.invoicesieve.tools.generator.InvoiceGenerator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code backfill} (BATCH execution mode) gives the same decisions as the streaming job on the same
+ * input: a generated export in event-time order (no late or out-of-order lines), scored by
+ * {@code local} (STREAMING, parallelism 1: arrival order = file order at every stage) and by
+ * {@code backfill} from the JSON-lines file, from a Kafka offset range of the same lines, and for one
+ * tenant. Every backfill decision carries the run id and is valid against contract/decision.schema.json.
+ */
+@ExtendWith(KafkaService.Extension.class)
+class BackfillParityITCase {
+
+    private static final Path WORK = Path.of("target", "backfill-parity");
+    private static Path input;
+    private static Map<String, String> streaming;
+    private static int malformed;
+
+    @BeforeAll
+    static void generateAndStream() throws Exception {
+        input = WORK.resolve("input").resolve("invoices.jsonl");
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(7L).tenants(2).vendorsPerTenant(12).invoices(700).start(LocalDate.of(2026, 1, 5)).days(90)
+                .outOfOrderSeconds(0).lateRate(0).malformedRate(0.02).replayRate(0.02)
+                .dupExactRate(0.03).dupRekeyedRate(0.03).dupAmountTypoRate(0.02).amountAnomalyRate(0.02)
+                .bankChangeRate(0.02).bankSharedRate(0.01)
+                .build();
+        new InvoiceGenerator().generate(config, input, WORK.resolve("input").resolve("truth.csv"));
+        Path out = WORK.resolve("streaming");
+        LocalCommand.execute(SieveConfig.defaults(), input, out, 1);
+        streaming = decisions(out, null);
+        malformed = JobOutputs.deadLetters(out).size();
+        assertThat(malformed).isPositive();
+        assertThat(streaming.values()).anyMatch(d -> d.startsWith("HOLD")).anyMatch(d -> d.startsWith("REVIEW"));
+    }
+
+    @Test
+    void backfillOfTheExportDecidesAsTheStreamingJob() throws Exception {
+        Path out = WORK.resolve("backfill-file");
+        BackfillCommand.Run run = run("parity-file", out);
+        run.inputFile = input;
+        BackfillCommand.execute(SieveConfig.defaults(), run);
+
+        assertThat(decisions(out, "parity-file")).isEqualTo(streaming);
+        assertThat(JobOutputs.deadLetters(out)).hasSize(malformed);
+    }
+
+    @Test
+    void backfillOfAKafkaOffsetRangeAndOfOneTenant(KafkaService kafka) throws Exception {
+        String topic = "backfill-parity-invoices";
+        kafka.createTopic(topic, 2);
+        long[] ends = produce(kafka, topic);
+        Map<String, String> settings = new HashMap<>();
+        settings.put(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(ConnectorOptions.KAFKA_INPUT_TOPIC.key(), topic);
+        settings.put(ConnectorOptions.KAFKA_GROUP_ID.key(), "backfill-parity");
+        SieveConfig config = SieveConfig.of(settings);
+
+        Path out = WORK.resolve("backfill-kafka");
+        BackfillCommand.Run run = run("parity-kafka", out);
+        run.kafkaOffsets = "0:0-" + ends[0] + ",1:0-" + ends[1];
+        BackfillCommand.execute(config, run);
+        assertThat(decisions(out, "parity-kafka")).isEqualTo(streaming);
+        assertThat(JobOutputs.deadLetters(out)).hasSize(malformed);
+
+        String tenant = streaming.keySet().iterator().next().split(":")[0];
+        Path one = WORK.resolve("backfill-tenant");
+        BackfillCommand.Run tenantRun = run("parity-tenant", one);
+        tenantRun.kafkaOffsets = "all";
+        tenantRun.tenants = Set.of(tenant);
+        BackfillCommand.execute(config, tenantRun);
+        Map<String, String> expected = new TreeMap<>(streaming);
+        expected.keySet().removeIf(k -> !k.startsWith(tenant + ":"));
+        assertThat(expected).isNotEmpty().hasSizeLessThan(streaming.size());
+        assertThat(decisions(one, "parity-tenant")).isEqualTo(expected);
+    }
+
+    private static BackfillCommand.Run run(String runId, Path out) {
+        BackfillCommand.Run run = new BackfillCommand.Run();
+        run.runId = runId;
+        run.output = out;
+        run.parallelism = 2;
+        return run;
+    }
+
+    /** Each line into the partition of its vendor, so that a vendor's lines keep the file's order. */
+    private static long[] produce(KafkaService kafka, String topic) throws Exception {
+        InvoiceParser parser = new InvoiceParser();
+        long[] counts = new long[2];
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            int i = 0;
+            for (String line : Files.readAllLines(input, StandardCharsets.UTF_8)) {
+                int partition;
+                try {
+                    Invoice inv = parser.parse(line);
+                    partition = Math.floorMod((inv.tenantId + "/" + inv.vendorId).hashCode(), 2);
+                } catch (InvalidInvoiceException e) {
+                    partition = i % 2;
+                }
+                producer.send(new ProducerRecord<>(topic, partition, null, line));
+                counts[partition]++;
+                i++;
+            }
+            producer.flush();
+        }
+        return counts;
+    }
+
+    /**
+     * tenant:invoice -> "DECISION score reasons matched" (decided_at and trace ids aside); every line
+     * validated against the contract by JobOutputs, and tagged with {@code runId} when not null.
+     */
+    private static Map<String, String> decisions(Path dir, String runId) {
+        Map<String, String> out = new TreeMap<>();
+        List<JsonNode> lines = JobOutputs.decisions(dir);
+        for (JsonNode d : lines) {
+            if (runId == null) {
+                assertThat(d.has("run_id")).isFalse();
+            } else {
+                assertThat(d.path("run_id").asText()).isEqualTo(runId);
+            }
+            List<String> reasons = new ArrayList<>();
+            d.path("reasons").forEach(r -> reasons.add(r.path("code").asText() + "=" + r.path("score").asText()));
+            List<String> matched = new ArrayList<>();
+            d.path("matched_invoice_ids").forEach(m -> matched.add(m.asText()));
+            String key = d.path("tenant_id").asText() + ":" + d.path("invoice_id").asText();
+            String previous = out.put(key, d.path("decision").asText() + " " + d.path("risk_score").asText() + " "
+                    + reasons.stream().sorted().collect(Collectors.joining(",")) + " "
+                    + matched.stream().sorted().collect(Collectors.joining(",")));
+            assertThat(previous).as("one decision per invoice: " + key).isNull();
+        }
+        return out;
+    }
+}
