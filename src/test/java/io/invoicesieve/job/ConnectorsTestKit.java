@@ -423,14 +423,21 @@ final class ConnectorsTestKit {
         static final AtomicInteger FAILURES = new AtomicInteger();
         static volatile int maxFailures;
         static volatile long sleepMillis;
+        static volatile int recordsAfterCheckpoint = 20;
 
         private transient boolean checkpointed;
         private transient int sinceCheckpoint;
 
         static void reset(int failures, long sleep) {
+            reset(failures, sleep, 20);
+        }
+
+        /** Fails after {@code records} records of subtask 0 have followed its first completed checkpoint. */
+        static void reset(int failures, long sleep, int records) {
             FAILURES.set(0);
             maxFailures = failures;
             sleepMillis = sleep;
+            recordsAfterCheckpoint = records;
         }
 
         @Override
@@ -438,7 +445,7 @@ final class ConnectorsTestKit {
             if (sleepMillis > 0) {
                 Thread.sleep(sleepMillis);
             }
-            if (checkpointed && ++sinceCheckpoint > 20
+            if (checkpointed && ++sinceCheckpoint > recordsAfterCheckpoint
                     && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0
                     && FAILURES.get() < maxFailures) {
                 FAILURES.incrementAndGet();

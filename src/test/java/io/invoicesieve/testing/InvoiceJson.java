@@ -35,6 +35,12 @@ public final class InvoiceJson {
             g.writeStringField("currency", inv.currency);
             g.writeStringField("remit_account", inv.remitAccount);
             g.writeStringField("source", inv.source);
+            if (inv.extractionConfidence != null) {
+                g.writeNumberField("extraction_confidence", inv.extractionConfidence);
+            }
+            if (inv.description != null) {
+                g.writeStringField("description", inv.description);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
