@@ -18,6 +18,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -141,6 +142,8 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         flink.setString(RestartStrategyOptions.RESTART_STRATEGY.key(),
                 flink.getString(RestartStrategyOptions.RESTART_STRATEGY.key(), "none"));
         flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        LocalMemory memory = LocalMemory.apply(flink);
+        String backend = flink.getString("state.backend.type", "hashmap");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
 
         FileSource<InboundRecord> source =
@@ -163,6 +166,7 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         Summary summary = Summary.read(decisionsFile, dlqFile);
         summary.jobMillis = result.getNetRuntime(TimeUnit.MILLISECONDS);
         summary.wallMillis = wallMillis;
+        summary.memoryLine = memory.format(backend, flink.get(TaskManagerOptions.NUM_TASK_SLOTS, parallelism));
         summary.tally = LocalTally.of(result, input, summary.decisions, summary.deadLetters,
                 summary.byReason.getOrDefault("LATE_EVENT", 0L));
         return summary;
@@ -172,6 +176,8 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
     public static final class Summary {
         long jobMillis;
         long wallMillis;
+        /** Which state backend and how much managed memory the MiniCluster had. */
+        String memoryLine;
         final Map<String, Long> byDecision = new TreeMap<>();
         final Map<String, Long> byReason = new TreeMap<>();
         long decisions;
@@ -247,6 +253,9 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
             byReason.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s=%d", k, v)));
             b.append(String.format(Locale.ROOT, "%n  job time %.2f s (wall %.2f s, parallelism %d): %.0f records/s%n",
                     jobMillis / 1000.0, wallMillis / 1000.0, parallelism, records * 1000.0 / Math.max(1, jobMillis)));
+            if (memoryLine != null) {
+                b.append(memoryLine);
+            }
             if (tally != null) {
                 b.append(tally.format());
             }

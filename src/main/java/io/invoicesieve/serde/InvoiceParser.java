@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.UUID;
 
 /**
  * Parses one invoice payload (invoice.schema.json) with Jackson's streaming parser: one pass, no
@@ -572,11 +571,11 @@ public final class InvoiceParser implements Serializable {
 
     /**
      * A stable trace id per (tenant, invoice): a re-delivery or restart traces to the same id. The
-     * tenant id cannot contain U+001F, so the pair maps to one name only.
+     * tenant id cannot contain U+001F, so the pair maps to one input only; a version-8 UUID from a
+     * 128-bit MurmurHash3 ({@link TraceIds}; until 0.1.0 a version-3 MD5 UUID).
      */
     public static String traceId(String tenantId, String invoiceId) {
-        return UUID.nameUUIDFromBytes((tenantId + '\u001f' + invoiceId).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        return TraceIds.of(tenantId, invoiceId);
     }
 
     private static String firstLine(String message) {
