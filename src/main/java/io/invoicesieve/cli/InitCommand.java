@@ -41,6 +41,7 @@ public final class InitCommand extends SettingsCommand implements Callable<Integ
     @Override
     public Integer call() throws Exception {
         SieveConfig config = settings();
+        Preflight.check(config); // each service reachable, or one line naming it and its setting
         for (String line : init(config)) {
             out().println(line);
         }

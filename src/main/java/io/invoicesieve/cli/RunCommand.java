@@ -66,6 +66,7 @@ public final class RunCommand extends SettingsCommand implements Callable<Intege
         if (!localCluster && !Cli.insideFlink()) {
             throw usage(NO_CLUSTER);
         }
+        Preflight.check(config); // each service reachable, or one line naming it and its setting
         // ops: the effective configuration, secrets masked (SieveConfig#toString), once at start
         org.apache.logging.log4j.LogManager.getLogger(RunCommand.class).info("invoice-sieve {} run: effective configuration {}",
                 io.invoicesieve.job.JobVersion.get(), config);
