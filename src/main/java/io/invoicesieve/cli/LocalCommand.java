@@ -160,7 +160,8 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
                 .build(env);
 
         long start = System.nanoTime();
-        JobExecutionResult result = env.execute("invoice-sieve (local)");
+        org.apache.flink.core.execution.JobClient job = env.executeAsync("invoice-sieve (local)");
+        JobExecutionResult result = LocalProgress.await(job, start, System.err);
         long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         Summary summary = Summary.read(decisionsFile, dlqFile);

@@ -28,11 +28,14 @@ public class RouteDeadLetters extends ProcessFunction<InboundRecord, Invoice> {
 
     /** Accumulator name: invoices parsed (first deliveries and replays). */
     public static final String INVOICES_PARSED = "invoicesParsed";
+    /** Accumulator name: dead letters (the progress lines of {@code local}). */
+    public static final String DEAD_LETTERS = "deadLetters";
 
     private transient Counter deadLetters;
     private transient Counter invoices;
     private transient Counter futureEvents;
     private transient LongCounter invoicesTotal;
+    private transient LongCounter deadLettersTotal;
     // ---- ops: dead letters by reason class (metric deadLettersByReason, label dlq_reason) ----
     private static final Pattern FIELD = Pattern.compile("field '([A-Za-z_]{1,40})'");
     private transient MetricGroup metrics;
@@ -68,6 +71,8 @@ public class RouteDeadLetters extends ProcessFunction<InboundRecord, Invoice> {
         futureEvents = getRuntimeContext().getMetricGroup().counter("futureEventsRejected");
         invoicesTotal = new LongCounter();
         getRuntimeContext().addAccumulator(INVOICES_PARSED, invoicesTotal);
+        deadLettersTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(DEAD_LETTERS, deadLettersTotal);
         metrics = getRuntimeContext().getMetricGroup(); // ops: deadLettersByReason
         byReason = new HashMap<>(); // ops: deadLettersByReason
     }
@@ -87,6 +92,7 @@ public class RouteDeadLetters extends ProcessFunction<InboundRecord, Invoice> {
             String cls = reasonClass(record.deadLetter.reason);
             byReason.computeIfAbsent(byReason.size() < 32 ? cls : byReason.containsKey(cls) ? cls : "other",
                     c -> metrics.addGroup("dlq_reason", c).counter("deadLettersByReason")).inc();
+            deadLettersTotal.add(1);
             ctx.output(Tags.DEAD_LETTERS, record.deadLetter);
         }
     }
