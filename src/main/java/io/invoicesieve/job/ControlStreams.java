@@ -4,7 +4,6 @@ import io.invoicesieve.control.ControlState;
 import io.invoicesieve.control.ControlUpdate;
 import io.invoicesieve.state.Uids;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -16,10 +15,13 @@ import org.apache.flink.util.Collector;
 
 
 /**
- * The control stream (uid {@code control-source}, parallelism 1). Its watermark is always
- * Long.MAX_VALUE, so that an idle control topic never holds back the event time of the keyed stages
- * it is connected to (a two-input operator's watermark is the minimum of its inputs'). Without a
- * source it is an empty bounded stream: the same operators, rules and settings only.
+ * The control stream (uid {@code control-source}, parallelism 1). It emits no watermark and
+ * declares itself idle, so that it never takes part in the event time of the keyed stages it is
+ * connected to: a two-input operator's watermark is the minimum of its active inputs', and an
+ * idle input is left out. (A control stream whose watermark were Long.MAX_VALUE would become the
+ * keyed stages' event time whenever the invoices go idle, firing every cleanup timer.) Without a
+ * source, the pipeline connects nothing (InvoiceSievePipeline); the empty stream below is kept for
+ * callers that want one.
  */
 final class ControlStreams {
 
@@ -51,7 +53,7 @@ final class ControlStreams {
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         });
     }

@@ -247,27 +247,42 @@ public final class InvoiceSievePipeline {
 
         // The analysts' controls, broadcast to both keyed stages (README "The analysts' loop"): the
         // operators keep their uids and keyed state; the broadcast state analyst-controls is new.
-        DataStream<ControlUpdate> controlUpdates = ControlStreams.controls(env, controlSource);
-        BroadcastStream<ControlUpdate> controls = controlUpdates.broadcast(ControlState.descriptor());
-        for (ControlSink s : controlSinks) {
-            controlUpdates.sinkTo(s.sink).uid(s.uid).name(s.name);
+        // Without a control source the keyed stages are not connected to anything: an empty bounded
+        // control stream would end with a Long.MAX_VALUE watermark, and as soon as the invoices went
+        // idle (sieve.watermark.idleness) that would become the keyed stages' event time, firing every
+        // cleanup timer and wiping all history.
+        DataStream<Decision> scored;
+        DataStream<Decision> decided;
+        if (controlSource == null) {
+            scored = valid.keyBy(InvoiceScorer::key, Types.STRING)
+                    .process(new InvoiceScorer(settings))
+                    .returns(TypeInformation.of(Decision.class))
+                    .uid(Uids.INVOICE_SCORER)
+                    .name("Score invoices");
+            decided = scored.keyBy(AccountSharing::key, Types.STRING)
+                    .process(new AccountSharing(settings))
+                    .returns(TypeInformation.of(Decision.class))
+                    .uid(Uids.ACCOUNT_SHARING)
+                    .name("Shared accounts");
+        } else {
+            DataStream<ControlUpdate> controlUpdates = ControlStreams.controls(env, controlSource);
+            BroadcastStream<ControlUpdate> controls = controlUpdates.broadcast(ControlState.descriptor());
+            for (ControlSink s : controlSinks) {
+                controlUpdates.sinkTo(s.sink).uid(s.uid).name(s.name);
+            }
+            scored = valid.keyBy(InvoiceScorer::key, Types.STRING)
+                    .connect(controls)
+                    .process(new ControlledInvoiceScorer(new InvoiceScorer(settings)))
+                    .returns(TypeInformation.of(Decision.class))
+                    .uid(Uids.INVOICE_SCORER)
+                    .name("Score invoices");
+            decided = scored.keyBy(AccountSharing::key, Types.STRING)
+                    .connect(controls)
+                    .process(new ControlledAccountSharing(new AccountSharing(settings)))
+                    .returns(TypeInformation.of(Decision.class))
+                    .uid(Uids.ACCOUNT_SHARING)
+                    .name("Shared accounts");
         }
-
-        DataStream<Decision> scored =
-                valid.keyBy(InvoiceScorer::key, Types.STRING)
-                        .connect(controls)
-                        .process(new ControlledInvoiceScorer(new InvoiceScorer(settings)))
-                        .returns(TypeInformation.of(Decision.class))
-                        .uid(Uids.INVOICE_SCORER)
-                        .name("Score invoices");
-
-        DataStream<Decision> decided =
-                scored.keyBy(AccountSharing::key, Types.STRING)
-                        .connect(controls)
-                        .process(new ControlledAccountSharing(new AccountSharing(settings)))
-                        .returns(TypeInformation.of(Decision.class))
-                        .uid(Uids.ACCOUNT_SHARING)
-                        .name("Shared accounts");
 
         // Every sink's limits, checked once before all of them: a decision one of them would refuse
         // (and so fail the job on every restart) becomes a dead letter naming the sink's limit.
