@@ -49,9 +49,11 @@ class FutureEventITCase {
         Files.createDirectories(poisoned.getParent());
         Files.write(poisoned, lines, StandardCharsets.UTF_8);
 
+        // parallelism 1: with two readers the order in which a duplicate pair reaches its key varies
+        // from run to run, and with it which of the two carries the duplicate reason
         SieveConfig config = SieveConfig.of(Map.of());
-        LocalCommand.Summary before = LocalCommand.execute(config, clean, dir.resolve("out-clean"), 2);
-        LocalCommand.Summary after = LocalCommand.execute(config, poisoned, dir.resolve("out-poisoned"), 2);
+        LocalCommand.Summary before = LocalCommand.execute(config, clean, dir.resolve("out-clean"), 1);
+        LocalCommand.Summary after = LocalCommand.execute(config, poisoned, dir.resolve("out-poisoned"), 1);
 
         Map<String, String> expected = decisions(dir.resolve("out-clean"));
         Map<String, String> actual = decisions(dir.resolve("out-poisoned"));
