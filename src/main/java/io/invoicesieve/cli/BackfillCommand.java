@@ -10,9 +10,11 @@ import io.invoicesieve.model.Invoice;
 import io.invoicesieve.serde.DecisionJson;
 import io.invoicesieve.sinks.JsonLinesFileSink;
 import io.invoicesieve.sinks.OpenSearchDecisionSink;
+import io.invoicesieve.sinks.PostgresBackfillSink;
 import io.invoicesieve.sinks.PostgresDecisionSink;
 import io.invoicesieve.sources.InvoiceLineFormat;
 import io.invoicesieve.sources.KafkaInvoiceSource;
+import io.invoicesieve.sources.PostgresQuerySource;
 import io.invoicesieve.state.Uids;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -49,18 +51,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * {@code backfill --run-id <id> (--input <export> | --kafka-offsets <range>) [--tenant t] [--from d] [--to d]
- * [--output <dir>] [--opensearch] [--replace]}: re-scores a bounded input after a logic change, with the
+ * {@code backfill --run-id <id> (--input <export> | --kafka-offsets <range> | --postgres-query <sql>) [--tenant t]
+ * [--from d] [--to d] [--output <dir>] [--postgres] [--opensearch] [--replace]}: re-scores a bounded input after a logic change, with the
  * very pipeline of {@code run} ({@link InvoiceSievePipeline}) in Flink's BATCH execution mode.
  *
  * <p>Inputs: a JSON-lines export (file or directory, like {@code local}), or a range of offsets of the
  * invoice topic ({@code all} = earliest to the end at start, or {@code <partition>:<from>-<to>,...}, to
- * exclusive). {@code --tenant} and {@code --from}/{@code --to} (event dates, UTC, inclusive) select what
+ * exclusive), or a PostgreSQL query ({@link PostgresQuerySource}: one column of invoice JSON, or the
+ * contract's fields as columns). {@code --tenant} and {@code --from}/{@code --to} (event dates, UTC, inclusive) select what
  * is re-scored; a selection by date loses the history before it, so its decisions are those of a job
  * that started at {@code --from}.
  *
  * <p>Outputs, each decision tagged with the run id: {@code --output <dir>} writes
- * {@code decisions.jsonl} (every line with {@code "run_id"}) and {@code dlq.jsonl}; {@code --opensearch}
+ * {@code decisions.jsonl} (every line with {@code "run_id"}) and {@code dlq.jsonl}; {@code --postgres} writes
+ * the table {@code backfill_decisions} keyed by (run_id, tenant_id, invoice_id); {@code --opensearch}
  * indexes the flagged decisions into their own index {@code <sieve.opensearch.index>-backfill-<run-id>}.
  * {@code --replace} writes into the production PostgreSQL table and OpenSearch alias instead (upserts by
  * (tenant_id, invoice_id), as the streaming job does).
@@ -81,8 +85,8 @@ import java.util.regex.Pattern;
         versionProvider = Cli.Version.class,
         sortOptions = false,
         description = {
-            "Re-score a bounded input (JSON-lines export or Kafka offset range) in BATCH mode.",
-            "Decisions are tagged with --run-id and written to their own files or index,",
+            "Re-score a bounded input (JSON-lines export, Kafka offset range or PostgreSQL query) in BATCH mode.",
+            "Decisions are tagged with --run-id and written to their own files, table or index,",
             "or into the production table and index with --replace."
         },
         footer = {Cli.SETTINGS, Cli.EXIT_CODES})
@@ -102,6 +106,10 @@ public final class BackfillCommand extends SettingsCommand implements Callable<I
         @Option(names = "--kafka-offsets", paramLabel = "<all|p:from-to,...>",
                 description = "offsets of the invoice topic (sieve.kafka.input-topic): all, or partition:from-to (to exclusive)")
         String kafkaOffsets;
+
+        @Option(names = "--postgres-query", paramLabel = "<sql>",
+                description = "a query on sieve.jdbc.url (read-only): one column of invoice JSON, or the contract's fields as columns")
+        String postgresQuery;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -118,6 +126,9 @@ public final class BackfillCommand extends SettingsCommand implements Callable<I
 
     @Option(names = "--output", paramLabel = "<dir>", description = "write decisions.jsonl (with run_id) and dlq.jsonl here")
     java.nio.file.Path output;
+
+    @Option(names = "--postgres", description = "write decisions into the table backfill_decisions, keyed by run id")
+    boolean postgres;
 
     @Option(names = "--opensearch", description = "index flagged decisions into <sieve.opensearch.index>-backfill-<run-id>")
     boolean opensearch;
@@ -138,10 +149,12 @@ public final class BackfillCommand extends SettingsCommand implements Callable<I
         run.runId = runId;
         run.inputFile = input.file;
         run.kafkaOffsets = input.kafkaOffsets;
+        run.postgresQuery = input.postgresQuery;
         run.tenants = new LinkedHashSet<>(tenants);
         run.from = from;
         run.to = to;
         run.output = output;
+        run.postgres = postgres;
         run.opensearch = opensearch;
         run.replace = replace;
         run.parallelism = parallelism;
@@ -162,10 +175,12 @@ public final class BackfillCommand extends SettingsCommand implements Callable<I
         public String runId;
         public java.nio.file.Path inputFile;
         public String kafkaOffsets;
+        public String postgresQuery;
         public Set<String> tenants = new LinkedHashSet<>();
         public LocalDate from;
         public LocalDate to;
         public java.nio.file.Path output;
+        public boolean postgres;
         public boolean opensearch;
         public boolean replace;
         public int parallelism = 2;
@@ -174,8 +189,12 @@ public final class BackfillCommand extends SettingsCommand implements Callable<I
             if (runId == null || !RUN_ID.matcher(runId).matches()) {
                 throw new IllegalArgumentException("--run-id must match " + RUN_ID.pattern() + ", was '" + runId + "'");
             }
-            if ((inputFile == null) == (kafkaOffsets == null)) {
-                throw new IllegalArgumentException("give exactly one of --input and --kafka-offsets");
+            int inputs = (inputFile == null ? 0 : 1) + (kafkaOffsets == null ? 0 : 1) + (postgresQuery == null ? 0 : 1);
+            if (inputs != 1) {
+                throw new IllegalArgumentException("give exactly one of --input, --kafka-offsets and --postgres-query");
+            }
+            if (postgresQuery != null && postgresQuery.isBlank()) {
+                throw new IllegalArgumentException("--postgres-query must not be empty");
             }
             if (inputFile != null) {
                 LocalCommand.checkInput(inputFile);
@@ -189,8 +208,11 @@ public final class BackfillCommand extends SettingsCommand implements Callable<I
             if (parallelism < 1) {
                 throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
             }
-            if (output == null && !opensearch && !replace) {
-                throw new IllegalArgumentException("nowhere to write: give --output, --opensearch or --replace");
+            if (output == null && !postgres && !opensearch && !replace) {
+                throw new IllegalArgumentException("nowhere to write: give --output, --postgres, --opensearch or --replace");
+            }
+            if (replace && postgres) {
+                throw new IllegalArgumentException("--replace writes the production table: --postgres (the run's own table) contradicts it");
             }
             if (output != null) {
                 LocalCommand.checkOutputDirectory("--output", output, true);
@@ -230,6 +252,9 @@ public final class BackfillCommand extends SettingsCommand implements Callable<I
                     Uids.DEAD_LETTER_FILE_SINK, "dlq.jsonl",
                     new JsonLinesFileSink<DeadLetter>(run.output.resolve("dlq.jsonl"), DecisionJson::toJsonBytes), 1));
         }
+        if (run.postgres) {
+            pipeline.decisionSink(Uids.BACKFILL_JDBC_SINK, "Decisions to backfill_decisions", PostgresBackfillSink.create(config, tag));
+        }
         if (run.replace) {
             pipeline.decisionSink(Uids.DECISIONS_JDBC_SINK, "Decisions to PostgreSQL", PostgresDecisionSink.create(config));
             pipeline.decisionSink(new InvoiceSievePipeline.DecisionSink(Uids.DECISIONS_OPENSEARCH_SINK,
@@ -253,6 +278,9 @@ public final class BackfillCommand extends SettingsCommand implements Callable<I
     }
 
     private static Source<InboundRecord, ?, ?> source(SieveConfig config, Run run) {
+        if (run.postgresQuery != null) {
+            return PostgresQuerySource.create(config, run.postgresQuery);
+        }
         if (run.inputFile != null) {
             return FileSource.forRecordStreamFormat(new InvoiceLineFormat(), new Path(run.inputFile.toAbsolutePath().toUri()))
                     .build();

@@ -1,6 +1,7 @@
 package io.invoicesieve.sinks;
 
 import io.invoicesieve.config.ConnectorOptions;
+import io.invoicesieve.config.JdbcConnections;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.control.ControlUpdate;
 
@@ -45,7 +46,7 @@ public final class PostgresControlSink {
                                 .withMaxRetries(config.get(ConnectorOptions.JDBC_MAX_RETRIES))
                                 .build())
                 // the decision sink's connection: password resolved in the task, never in the job graph
-                .buildAtLeastOnce(PostgresDecisionSink.connectionOptions(config));
+                .buildAtLeastOnce(JdbcConnections.of(config));
     }
 
     static final class Statement implements JdbcStatementBuilder<ControlUpdate> {

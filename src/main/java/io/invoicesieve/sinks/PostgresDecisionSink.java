@@ -1,7 +1,7 @@
 package io.invoicesieve.sinks;
 
 import io.invoicesieve.config.ConnectorOptions;
-import io.invoicesieve.config.Secrets;
+import io.invoicesieve.config.JdbcConnections;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Reason;
@@ -10,7 +10,6 @@ import io.invoicesieve.serde.DecisionJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -24,9 +23,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 
 /**
  * Decisions into PostgreSQL (the system of record) through flink-connector-jdbc's {@link JdbcSink}:
@@ -74,52 +70,7 @@ public final class PostgresDecisionSink {
                                 .withBatchIntervalMs(config.millis(ConnectorOptions.JDBC_BATCH_INTERVAL))
                                 .withMaxRetries(config.get(ConnectorOptions.JDBC_MAX_RETRIES))
                                 .build())
-                .buildAtLeastOnce(connectionOptions(config));
-    }
-
-    /** The connection settings as the job carries them: the password and driver settings as references. */
-    static JdbcConnectionOptions connectionOptions(SieveConfig config) {
-        Properties properties = new Properties();
-        for (Map.Entry<String, String> p : config.prefixedRaw(ConnectorOptions.JDBC_PROPERTIES_PREFIX).entrySet()) {
-            properties.setProperty(p.getKey(), p.getValue());
-        }
-        properties.setProperty(JdbcConnectionOptions.USER_KEY, config.get(ConnectorOptions.JDBC_USER));
-        return new ResolvingConnectionOptions(
-                config.required(ConnectorOptions.JDBC_URL), properties,
-                config.secretRef(ConnectorOptions.JDBC_PASSWORD, ConnectorOptions.JDBC_PASSWORD_ENV));
-    }
-
-    /**
-     * JdbcConnectionOptions whose password (and any {@code ${env:..}}/{@code ${file:..}} driver
-     * setting, e.g. sslpassword) is resolved each time the connector asks for the properties, which it
-     * does when it opens a connection in the task: the serialized sink holds only the references.
-     */
-    static final class ResolvingConnectionOptions extends JdbcConnectionOptions {
-        private static final long serialVersionUID = 1L;
-        private final Secrets.Ref password;
-
-        ResolvingConnectionOptions(String url, Properties properties, Secrets.Ref password) {
-            super(url, "org.postgresql.Driver", 60, properties);
-            this.password = password;
-        }
-
-        @Override
-        public Optional<String> getPassword() {
-            return Optional.ofNullable(password.resolve());
-        }
-
-        @Override
-        public Properties getProperties() {
-            Properties resolved = new Properties();
-            for (String key : properties.stringPropertyNames()) {
-                resolved.setProperty(key, Secrets.resolve(ConnectorOptions.JDBC_PROPERTIES_PREFIX + key, properties.getProperty(key)));
-            }
-            String secret = password.resolve();
-            if (secret != null) {
-                resolved.setProperty(PASSWORD_KEY, secret);
-            }
-            return resolved;
-        }
+                .buildAtLeastOnce(JdbcConnections.of(config));
     }
 
     /** Binds one decision to {@link #UPSERT}. */

@@ -21,6 +21,8 @@ public final class Uids {
     public static final String DEAD_LETTER_KAFKA_SINK = "dead-letter-kafka-sink";
     public static final String DECISIONS_JDBC_SINK = "decisions-jdbc-sink";
     public static final String DECISIONS_OPENSEARCH_SINK = "decisions-opensearch-sink";
+    /** backfill --postgres: a run's decisions into backfill_decisions (BATCH jobs, never restored). */
+    public static final String BACKFILL_JDBC_SINK = "backfill-jdbc-sink";
 
     // the analysts' loop (control/): dispositions and controls in, their audit and the queue's disposition out
     public static final String CONTROL_SOURCE = "control-source";

@@ -7,6 +7,8 @@ import io.invoicesieve.serde.InvalidInvoiceException;
 import io.invoicesieve.serde.InvoiceParser;
 import io.invoicesieve.testing.JobOutputs;
 import io.invoicesieve.testing.KafkaService;
+import io.invoicesieve.testing.PostgresService;
+import io.invoicesieve.sinks.PostgresSchema;
 import io.invoicesieve.tools.generator.GeneratorConfig;
 import io.invoicesieve.tools.generator.InvoiceGenerator;
 
@@ -20,6 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -27,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -38,9 +45,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * input: a generated export in event-time order (no late or out-of-order lines), scored by
  * {@code local} (STREAMING, parallelism 1: arrival order = file order at every stage) and by
  * {@code backfill} from the JSON-lines file, from a Kafka offset range of the same lines, and for one
- * tenant. Every backfill decision carries the run id and is valid against contract/decision.schema.json.
+ * tenant, and from PostgreSQL queries (the export as a table of JSON payloads; its fields as typed
+ * columns) into the run's own table {@code backfill_decisions}. Every backfill decision carries the
+ * run id and is valid against contract/decision.schema.json.
  */
-@ExtendWith(KafkaService.Extension.class)
+@ExtendWith({KafkaService.Extension.class, PostgresService.Extension.class})
 class BackfillParityITCase {
 
     private static final Path WORK = Path.of("target", "backfill-parity");
@@ -105,6 +114,120 @@ class BackfillParityITCase {
         expected.keySet().removeIf(k -> !k.startsWith(tenant + ":"));
         assertThat(expected).isNotEmpty().hasSizeLessThan(streaming.size());
         assertThat(decisions(one, "parity-tenant")).isEqualTo(expected);
+    }
+
+    @Test
+    void backfillOfAPostgresQueryIntoTheRunsOwnTable(PostgresService postgres) throws Exception {
+        String db = "backfill_parity";
+        try (Connection c = postgres.connection(); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + db);
+            st.execute("CREATE DATABASE " + db);
+        }
+        String url = postgres.jdbcUrl().replaceAll("/postgres$", "/" + db);
+        Properties owner = new Properties();
+        owner.setProperty("user", postgres.user());
+        owner.setProperty("password", postgres.password());
+        PostgresSchema.migrate(url, owner);
+        // The export as a ledger table: every line a row, the malformed ones too.
+        InvoiceParser parser = new InvoiceParser();
+        try (Connection c = java.sql.DriverManager.getConnection(url, owner); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE ledger_export (line_no int PRIMARY KEY, payload text NOT NULL, valid boolean NOT NULL)");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_export VALUES (?, ?, ?)")) {
+                int n = 0;
+                for (String line : Files.readAllLines(input, StandardCharsets.UTF_8)) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    boolean valid;
+                    try {
+                        parser.parse(line);
+                        valid = true;
+                    } catch (InvalidInvoiceException e) {
+                        valid = false;
+                    }
+                    insert.setInt(1, ++n);
+                    insert.setString(2, line.replace("\u0000", ""));
+                    insert.setBoolean(3, valid);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put(ConnectorOptions.JDBC_URL.key(), url);
+        settings.put(ConnectorOptions.JDBC_USER.key(), postgres.user());
+        // a literal secret is refused (it would travel in the job graph): a file, as a mounted Secret
+        Path secret = Files.createDirectories(WORK.resolve("secrets")).resolve("jdbc-password");
+        Files.writeString(secret, postgres.password() + "\n");
+        settings.put(ConnectorOptions.JDBC_PASSWORD.key(), "${file:" + secret.toAbsolutePath() + "}");
+        settings.put(ConnectorOptions.JDBC_BATCH_INTERVAL.key(), "200 ms");
+        SieveConfig config = SieveConfig.of(settings);
+
+        // One column: the invoice's JSON, parsed as a line of the export is.
+        Path out = WORK.resolve("backfill-postgres-json");
+        BackfillCommand.Run run = run("parity-pg-json", out);
+        run.postgresQuery = "SELECT payload FROM ledger_export ORDER BY line_no";
+        run.postgres = true;
+        BackfillCommand.execute(config, run);
+        assertThat(decisions(out, "parity-pg-json")).isEqualTo(streaming);
+        assertThat(JobOutputs.deadLetters(out)).hasSize(malformed)
+                .allSatisfy(d -> assertThat(d.path("origin").asText()).startsWith("postgres:row "));
+        // ... and the run's own table holds the same decisions; production's tables are untouched.
+        assertThat(rows(url, owner, "parity-pg-json")).isEqualTo(codes(WORK.resolve("streaming")));
+        try (Connection c = java.sql.DriverManager.getConnection(url, owner); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM decisions) + (SELECT count(*) FROM invoices)")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("rows in the production tables").isZero();
+        }
+
+        // Typed columns (date, timestamptz, numeric(20,4)): the valid rows' fields, read by name.
+        Path typed = WORK.resolve("backfill-postgres-columns");
+        BackfillCommand.Run columns = run("parity-pg-columns", typed);
+        columns.postgresQuery = "SELECT p->>'tenant_id' AS tenant_id, p->>'invoice_id' AS invoice_id, p->>'vendor_id' AS vendor_id,"
+                + " p->>'invoice_number' AS invoice_number, (p->>'invoice_date')::date AS invoice_date,"
+                + " (p->>'event_time')::timestamptz AS event_time, (p->>'amount')::numeric(20, 4) AS amount,"
+                + " p->>'currency' AS currency, p->>'remit_account' AS remit_account, p->>'remit_bank_code' AS remit_bank_code,"
+                + " p->>'po_number' AS po_number, (p->>'due_date')::date AS due_date, p->>'description' AS description,"
+                + " p->>'source' AS source, (p->>'extraction_confidence')::double precision AS extraction_confidence,"
+                + " line_no AS ignored_by_the_parser"
+                + " FROM (SELECT line_no, payload::jsonb AS p FROM ledger_export WHERE valid) AS export ORDER BY line_no";
+        columns.postgres = true;
+        BackfillCommand.execute(config, columns);
+        assertThat(JobOutputs.deadLetters(typed)).isEmpty();
+        assertThat(rows(url, owner, "parity-pg-columns")).isEqualTo(codes(WORK.resolve("streaming")));
+    }
+
+    /** tenant:invoice -> "DECISION codes matched" of a run in backfill_decisions. */
+    private static Map<String, String> rows(String url, Properties owner, String runId) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Connection c = java.sql.DriverManager.getConnection(url, owner);
+                PreparedStatement q = c.prepareStatement("SELECT tenant_id || ':' || invoice_id, decision,"
+                        + " array_to_string(ARRAY(SELECT unnest(reason_codes) ORDER BY 1), ','),"
+                        + " array_to_string(ARRAY(SELECT unnest(matched_invoice_ids) ORDER BY 1), ',')"
+                        + " FROM backfill_decisions WHERE run_id = ?")) {
+            q.setString(1, runId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The same view of the decisions in a directory. */
+    private static Map<String, String> codes(Path dir) {
+        Map<String, String> out = new TreeMap<>();
+        for (JsonNode d : JobOutputs.decisions(dir)) {
+            List<String> reasons = new ArrayList<>();
+            d.path("reasons").forEach(r -> reasons.add(r.path("code").asText()));
+            List<String> matched = new ArrayList<>();
+            d.path("matched_invoice_ids").forEach(m -> matched.add(m.asText()));
+            out.put(d.path("tenant_id").asText() + ":" + d.path("invoice_id").asText(), d.path("decision").asText() + " "
+                    + reasons.stream().sorted().collect(Collectors.joining(",")) + " "
+                    + matched.stream().sorted().collect(Collectors.joining(",")));
+        }
+        return out;
     }
 
     private static BackfillCommand.Run run(String runId, Path out) {

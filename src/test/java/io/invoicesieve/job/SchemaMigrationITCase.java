@@ -45,12 +45,12 @@ class SchemaMigrationITCase {
     @Test
     void initTwiceAppliesV1OnceThenIsANoOp(PostgresService postgres) throws Exception {
         SieveConfig config = database(postgres, "schema_twice");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3]");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3, 4]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 4)");
         assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true",
-                "3 dispositions V3__dispositions.sql SQL true");
+                "3 dispositions V3__dispositions.sql SQL true", "4 backfill V4__backfill.sql SQL true");
         assertThat(strings(config, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"))
-                .containsExactly("control_changes", "decision_audit", "decisions", "dispositions", PostgresSchema.HISTORY_TABLE, "invoices");
+                .containsExactly("backfill_decisions", "control_changes", "decision_audit", "decisions", "dispositions", PostgresSchema.HISTORY_TABLE, "invoices");
     }
 
     @Test
@@ -72,9 +72,9 @@ class SchemaMigrationITCase {
                     lines.add(result.get(120, TimeUnit.SECONDS));
                 }
                 assertThat(lines).containsExactlyInAnyOrder(
-                        "postgres: applied schema versions [1, 2, 3]", "postgres: schema up to date (version 3)");
+                        "postgres: applied schema versions [1, 2, 3, 4]", "postgres: schema up to date (version 4)");
                 assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true",
-                "3 dispositions V3__dispositions.sql SQL true");
+                "3 dispositions V3__dispositions.sql SQL true", "4 backfill V4__backfill.sql SQL true");
             }
         } finally {
             pods.shutdownNow();
@@ -84,7 +84,7 @@ class SchemaMigrationITCase {
     @Test
     void aChangedAppliedScriptFailsValidationNamingIt(PostgresService postgres, @TempDir Path dir) throws Exception {
         SieveConfig config = database(postgres, "schema_tampered");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3, 4]");
 
         // the same V1__init.sql with one more statement, as if edited after it was applied
         Path scripts = Files.createDirectories(dir.resolve("db"));
@@ -96,9 +96,9 @@ class SchemaMigrationITCase {
                 .hasMessageContaining("checksum mismatch");
         assertThat(strings(config, "SELECT indexname FROM pg_indexes WHERE indexname = 'decisions_trace_id'")).isEmpty();
         assertThat(history(config)).containsExactly("1 init V1__init.sql SQL true", "2 roles V2__roles.sql SQL true",
-                "3 dispositions V3__dispositions.sql SQL true");
+                "3 dispositions V3__dispositions.sql SQL true", "4 backfill V4__backfill.sql SQL true");
         // the real script still validates
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 4)");
     }
 
     @Test
@@ -107,12 +107,12 @@ class SchemaMigrationITCase {
         oldMigrator(config, sha256(v1()));
 
         // baselined at 1 (nothing of V1 re-runs), then V2 applied on top
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [2, 3]");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [2, 3, 4]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 4)");
         assertThat(history(config)).containsExactly(
                 "1 V1 applied before Flyway (schema_version) V1 applied before Flyway (schema_version) BASELINE true",
                 "2 roles V2__roles.sql SQL true",
-                "3 dispositions V3__dispositions.sql SQL true");
+                "3 dispositions V3__dispositions.sql SQL true", "4 backfill V4__backfill.sql SQL true");
         // the old table stays as it was
         assertThat(strings(config, "SELECT version || ' ' || script FROM schema_version")).containsExactly("1 V1__init.sql");
     }

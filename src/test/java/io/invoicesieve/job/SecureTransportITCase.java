@@ -153,7 +153,7 @@ class SecureTransportITCase {
         SieveConfig config = config("secure_job", opensearch);
         List<String> init = InitCommand.init(config);
         assertThat(init).anyMatch(l -> l.contains("topic secure_job-invoices created"))
-                .anyMatch(l -> l.contains("applied schema versions [1, 2, 3]"));
+                .anyMatch(l -> l.contains("applied schema versions [1, 2, 3, 4]"));
 
         ConnectorsTestKit.Input input = ConnectorsTestKit.input(120, 12, 6, 7);
         Map<String, Object> p = new HashMap<>(admin(config, Secrets.kafkaProperties(config)));

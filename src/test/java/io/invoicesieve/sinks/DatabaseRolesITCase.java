@@ -58,8 +58,8 @@ class DatabaseRolesITCase {
                 ConnectorOptions.JDBC_USER.key(), RUNTIME,
                 ConnectorOptions.JDBC_OWNER_USER.key(), OWNER,
                 ConnectorOptions.JDBC_OWNER_PASSWORD.key(), "trust-ignores-it"));
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3]");
-        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 3)");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: applied schema versions [1, 2, 3, 4]");
+        assertThat(InitCommand.migrate(config)).isEqualTo("postgres: schema up to date (version 4)");
     }
 
     @Test
@@ -72,6 +72,7 @@ class DatabaseRolesITCase {
         assertThat(strings(OWNER, "SELECT table_name || ' ' || privilege_type FROM information_schema.role_table_grants"
                 + " WHERE grantee = '" + RUNTIME + "' ORDER BY table_name, privilege_type"))
                 .containsExactly(
+                        "backfill_decisions INSERT", "backfill_decisions SELECT", "backfill_decisions UPDATE", // V4
                         "control_changes INSERT", "control_changes SELECT", // V3: the analysts' loop, append-only
                         "decisions INSERT", "decisions SELECT", "decisions UPDATE",
                         "dispositions INSERT", "dispositions SELECT",
@@ -115,6 +116,9 @@ class DatabaseRolesITCase {
                 "INSERT INTO decision_audit (tenant_id, invoice_id, operation, decision, risk_score, reason_codes,"
                         + " trace_id, job_version, decided_at) VALUES ('acme', 'forged', 'INSERT', 'PASS', 0, '{}', 't', 'j', now())",
                 "DELETE FROM decisions",
+                "DELETE FROM backfill_decisions",
+                "TRUNCATE backfill_decisions",
+                "ALTER TABLE backfill_decisions ADD COLUMN forged boolean",
                 "SET session_replication_role = replica",
                 "CREATE OR REPLACE FUNCTION decision_audit_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$");
         List<String> allowed = new ArrayList<>();
