@@ -42,8 +42,14 @@ public final class Accuracy {
         Set<String> matched = new HashSet<>();
     }
 
+    /**
+     * What is scored. DUPLICATE is either duplicate reason; DUPLICATE_EXACT and DUPLICATE_SUSPECT are
+     * each reason alone (their precision: the invoices carrying it that are resubmissions; a
+     * resubmission of any kind is a right DUPLICATE_EXACT or DUPLICATE_SUSPECT, so their recall is
+     * the share of all resubmissions carrying that reason and not a measure of the detector).
+     */
     enum Signal {
-        DUPLICATE, DUPLICATE_EXACT, AMOUNT_ANOMALY, BANK_CHANGE, BANK_SHARED, LOW_CONFIDENCE, LATE_EVENT
+        DUPLICATE, DUPLICATE_EXACT, DUPLICATE_SUSPECT, AMOUNT_ANOMALY, BANK_CHANGE, BANK_SHARED, LOW_CONFIDENCE, LATE_EVENT
     }
 
     /** Duplicate kinds in report order. */
@@ -127,6 +133,8 @@ public final class Accuracy {
                 return DUPLICATE_KINDS.contains(t.kind);
             case DUPLICATE_EXACT:
                 return t.kind.equals("DUP_EXACT");
+            case DUPLICATE_SUSPECT:
+                return DUPLICATE_KINDS.contains(t.kind);
             case AMOUNT_ANOMALY:
                 return t.kind.equals("AMOUNT_ANOMALY") || t.kind.equals("BANK_CHANGE_HIGH_AMOUNT");
             case BANK_CHANGE:
@@ -252,9 +260,12 @@ public final class Accuracy {
         b.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (Map.Entry<Signal, int[]> e : conf.entrySet()) {
             int[] c = e.getValue();
-            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s |%n",
+            // DUPLICATE_SUSPECT: right on any resubmission, so no miss or recall of its own
+            boolean precisionOnly = e.getKey() == Signal.DUPLICATE_SUSPECT;
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |%n",
                     e.getKey() == Signal.DUPLICATE ? "DUPLICATE_* (exact or suspect)" : e.getKey().name(),
-                    c[0], c[1], c[2], ratio(c[0], c[0] + c[1]), ratio(c[0], c[0] + c[2]), target(e.getKey())));
+                    c[0], c[1], precisionOnly ? "-" : String.valueOf(c[2]), ratio(c[0], c[0] + c[1]),
+                    precisionOnly ? "-" : ratio(c[0], c[0] + c[2]), target(e.getKey())));
         }
 
         b.append("\nLATE_EVENT is informational (score 0). Whether a record is behind the watermark depends on how fast the "
@@ -419,7 +430,7 @@ public final class Accuracy {
         return frac(flaggedPairs, pairs);
     }
 
-    /** Recall of one duplicate kind (1.0 when the data has none). */
+    /** Recall of one duplicate kind (NaN when the data has none). */
     double recall(String kind) {
         int n = 0;
         int caught = 0;
@@ -448,12 +459,55 @@ public final class Accuracy {
                 }
             }
         }
-        return n == 0 ? 0 : (double) flagged / n;
+        return frac(flagged, n);
     }
 
     /** Number of invoices of a kind in the data. */
     int count(String kind) {
         return kinds.getOrDefault(kind, 0);
+    }
+
+    /** Invoices of a clean kind whose extraction confidence is not low (what {@link #flagRate} divides by). */
+    int cleanCount(String kind) {
+        int n = 0;
+        for (Truth t : truth.values()) {
+            if (t.kind.equals(kind) && !t.lowConfidence) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Clean invoices (any clean kind, not low-confidence): what the false REVIEW and HOLD rates divide by. */
+    int cleanCount() {
+        int n = 0;
+        for (String kind : CLEANS) {
+            n += cleanCount(kind);
+        }
+        return n;
+    }
+
+    /** Invoices labelled with the signal (flagged right + missed). */
+    int support(Signal s) {
+        int[] c = confusion().get(s);
+        return c[0] + c[2];
+    }
+
+    /** Invoices flagged with the signal that do not carry it (and are not an acceptable flag). */
+    int falseFlags(Signal s) {
+        return confusion().get(s)[1];
+    }
+
+    /** Precision of a signal: NaN when it was never flagged. */
+    double precision(Signal s) {
+        int[] c = confusion().get(s);
+        return frac(c[0], c[0] + c[1]);
+    }
+
+    /** Recall of a signal: NaN when no invoice carries it. */
+    double recall(Signal s) {
+        int[] c = confusion().get(s);
+        return frac(c[0], c[0] + c[2]);
     }
 
     /** Share of clean (not low-confidence) invoices put on REVIEW. */
@@ -469,7 +523,7 @@ public final class Accuracy {
                 }
             }
         }
-        return clean == 0 ? 0 : (double) review / clean;
+        return frac(review, clean);
     }
 
     /** Share of clean (not low-confidence) invoices put on HOLD. */
@@ -485,7 +539,7 @@ public final class Accuracy {
                 }
             }
         }
-        return clean == 0 ? 0 : (double) hold / clean;
+        return frac(hold, clean);
     }
 
     /** Among caught resubmissions, the share whose matched_invoice_ids name the original. */
@@ -501,15 +555,19 @@ public final class Accuracy {
                 }
             }
         }
-        return caught == 0 ? 1.0 : (double) named / caught;
+        return frac(named, caught);
     }
 
     private static void max(StringBuilder b, String name, double value, double target) {
-        b.append(String.format(Locale.ROOT, "| %s | %.3f%% | %s |%n", name, 100 * value, value <= target ? "yes" : "NO"));
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", name,
+                Double.isNaN(value) ? "n/a (none in the data)" : String.format(Locale.ROOT, "%.3f%%", 100 * value),
+                value <= target ? "yes" : "NO"));
     }
 
     private static void row(StringBuilder b, String name, double value, double target) {
-        b.append(String.format(Locale.ROOT, "| %s | %.4f | %s |%n", name, value, value >= target ? "yes" : "NO"));
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", name,
+                Double.isNaN(value) ? "n/a (none in the data)" : String.format(Locale.ROOT, "%.4f", value),
+                value >= target ? "yes" : "NO"));
     }
 
     private static String target(Signal s) {
@@ -527,8 +585,12 @@ public final class Accuracy {
         }
     }
 
+    /**
+     * a / b; NaN when b is 0, so that a ratio over nothing (a kind missing from the data, a reason
+     * never flagged) meets no target: NaN >= x and NaN <= x are both false.
+     */
     static double frac(int a, int b) {
-        return b == 0 ? 1.0 : (double) a / b;
+        return b == 0 ? Double.NaN : (double) a / b;
     }
 
     private static String ratio(int a, int b) {
