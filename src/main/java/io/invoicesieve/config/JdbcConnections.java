@@ -1,6 +1,9 @@
 package io.invoicesieve.config;
 
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +29,23 @@ public final class JdbcConnections {
         return new ResolvingConnectionOptions(
                 config.required(ConnectorOptions.JDBC_URL), properties,
                 config.secretRef(ConnectorOptions.JDBC_PASSWORD, ConnectorOptions.JDBC_PASSWORD_ENV));
+    }
+
+    /**
+     * An at-least-once JDBC sink of {@code sql} on this connection (made effectively exactly-once by
+     * statements that upsert or skip what was written), flushed every {@code batchSize} records or
+     * {@code sieve.jdbc.batch-interval}, retried {@code sieve.jdbc.max-retries} times.
+     */
+    public static <T> JdbcSink<T> sink(SieveConfig config, String sql, JdbcStatementBuilder<T> statement, int batchSize) {
+        return JdbcSink.<T>builder()
+                .withQueryStatement(sql, statement)
+                .withExecutionOptions(
+                        JdbcExecutionOptions.builder()
+                                .withBatchSize(batchSize)
+                                .withBatchIntervalMs(config.millis(ConnectorOptions.JDBC_BATCH_INTERVAL))
+                                .withMaxRetries(config.get(ConnectorOptions.JDBC_MAX_RETRIES))
+                                .build())
+                .buildAtLeastOnce(of(config));
     }
 
     /**

@@ -5,7 +5,6 @@ import io.invoicesieve.config.JdbcConnections;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.model.Decision;
 
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
@@ -36,15 +35,7 @@ public final class PostgresBackfillSink {
     private PostgresBackfillSink() {}
 
     public static JdbcSink<Decision> create(SieveConfig config, String runId) {
-        return JdbcSink.<Decision>builder()
-                .withQueryStatement(UPSERT, new Statement(runId))
-                .withExecutionOptions(
-                        JdbcExecutionOptions.builder()
-                                .withBatchSize(config.get(ConnectorOptions.JDBC_BATCH_SIZE))
-                                .withBatchIntervalMs(config.millis(ConnectorOptions.JDBC_BATCH_INTERVAL))
-                                .withMaxRetries(config.get(ConnectorOptions.JDBC_MAX_RETRIES))
-                                .build())
-                .buildAtLeastOnce(JdbcConnections.of(config));
+        return JdbcConnections.sink(config, UPSERT, new Statement(runId), config.get(ConnectorOptions.JDBC_BATCH_SIZE));
     }
 
     /** Binds one decision of the run to {@link #UPSERT}. */

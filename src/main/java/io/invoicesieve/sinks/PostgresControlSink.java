@@ -1,11 +1,9 @@
 package io.invoicesieve.sinks;
 
-import io.invoicesieve.config.ConnectorOptions;
 import io.invoicesieve.config.JdbcConnections;
 import io.invoicesieve.config.SieveConfig;
 import io.invoicesieve.control.ControlUpdate;
 
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
@@ -37,16 +35,8 @@ public final class PostgresControlSink {
     private PostgresControlSink() {}
 
     public static JdbcSink<ControlUpdate> create(SieveConfig config) {
-        return JdbcSink.<ControlUpdate>builder()
-                .withQueryStatement(INSERT, new Statement())
-                .withExecutionOptions(
-                        JdbcExecutionOptions.builder()
-                                .withBatchSize(1)
-                                .withBatchIntervalMs(config.millis(ConnectorOptions.JDBC_BATCH_INTERVAL))
-                                .withMaxRetries(config.get(ConnectorOptions.JDBC_MAX_RETRIES))
-                                .build())
-                // the decision sink's connection: password resolved in the task, never in the job graph
-                .buildAtLeastOnce(JdbcConnections.of(config));
+        // batch size 1: a change reaches its audit table as it arrives (changes are rare)
+        return JdbcConnections.sink(config, INSERT, new Statement(), 1);
     }
 
     static final class Statement implements JdbcStatementBuilder<ControlUpdate> {

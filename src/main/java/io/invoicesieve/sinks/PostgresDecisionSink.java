@@ -10,7 +10,6 @@ import io.invoicesieve.serde.DecisionJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
@@ -62,15 +61,7 @@ public final class PostgresDecisionSink {
     private PostgresDecisionSink() {}
 
     public static JdbcSink<Decision> create(SieveConfig config) {
-        return JdbcSink.<Decision>builder()
-                .withQueryStatement(UPSERT, new Statement())
-                .withExecutionOptions(
-                        JdbcExecutionOptions.builder()
-                                .withBatchSize(config.get(ConnectorOptions.JDBC_BATCH_SIZE))
-                                .withBatchIntervalMs(config.millis(ConnectorOptions.JDBC_BATCH_INTERVAL))
-                                .withMaxRetries(config.get(ConnectorOptions.JDBC_MAX_RETRIES))
-                                .build())
-                .buildAtLeastOnce(JdbcConnections.of(config));
+        return JdbcConnections.sink(config, UPSERT, new Statement(), config.get(ConnectorOptions.JDBC_BATCH_SIZE));
     }
 
     /** Binds one decision to {@link #UPSERT}. */
