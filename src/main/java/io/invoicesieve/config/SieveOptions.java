@@ -51,8 +51,10 @@ public final class SieveOptions {
                     .durationType()
                     .defaultValue(Duration.ofDays(180))
                     .withDescription(
-                            "How long (event time) an invoice_id is remembered so that a re-delivery "
-                                    + "yields no second decision. Must be at least the duplicate lookback.");
+                            "How long (event time) an invoice_id and the digest of its payment content are "
+                                    + "remembered: a re-delivery with the same content yields no second decision, one "
+                                    + "with other content a HOLD (CHANGED_REDELIVERY). Must be at least the duplicate "
+                                    + "lookback.");
 
     // ---------------------------------------------------------------- duplicates
 
@@ -69,8 +71,10 @@ public final class SieveOptions {
                     .intType()
                     .defaultValue(200)
                     .withDescription(
-                            "Cap on candidate comparisons per invoice; hitting it is counted in the "
-                                    + "duplicateComparisonCapHits metric.");
+                            "Cap on candidate comparisons per invoice. A lookup with more candidates compares "
+                                    + "the earliest indexed ones and adds CANDIDATE_CAP (at least REVIEW); counted in the "
+                                    + "duplicateComparisonCapHits metric. Each blocking-key bucket keeps at most 4 times "
+                                    + "this many invoices (duplicateIndexEvictions).");
 
     public static final ConfigOption<Integer> DUPLICATE_DATE_TOLERANCE_DAYS =
             ConfigOptions.key("sieve.duplicates.date-tolerance-days")

@@ -443,7 +443,10 @@ public final class Controls {
     public void beforeDecide(Decision d) {
         if (!sameSupplier.isEmpty()) {
             for (Reason r : d.reasons) {
+                // only when the reason lists every other vendor (other_vendor_count: the list is bounded)
                 if (r.code == ReasonCode.BANK_SHARED && r.evidence != null && r.evidence.otherVendorIds != null
+                        && (r.evidence.otherVendorCount == null
+                                || r.evidence.otherVendorCount <= r.evidence.otherVendorIds.length)
                         && allSameSupplier(d.tenantId, d.vendorId, r.evidence.otherVendorIds)) {
                     d.reasons = without(d.reasons, r);
                     bankSharedSuppressed.inc();

@@ -4,8 +4,10 @@ import io.invoicesieve.config.Thresholds;
 import io.invoicesieve.detect.Money;
 import io.invoicesieve.detect.bank.Accounts;
 import io.invoicesieve.model.Decision;
+import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
+import io.invoicesieve.model.ReasonCode;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -54,16 +56,43 @@ public final class Decider {
         decision.reasons = grown;
     }
 
-    /** Scores and decides the drafted decision, in place. */
+    /**
+     * Scores and decides the drafted decision, in place: the tenant's thresholds applied to the risk
+     * score, raised to the {@link #floor} of any of its reasons.
+     */
     public static Decision decide(Decision d, Thresholds thresholds) {
         d.riskScore = RiskScorer.combine(d.reasons);
-        d.decision = thresholds.decide(d.tenantId, d.riskScore);
+        DecisionType decision = thresholds.decide(d.tenantId, d.riskScore);
         d.matchedInvoiceIds = new String[0];
         for (Reason r : d.reasons) {
             if (r.evidence != null && r.evidence.matchedInvoiceIds != null) {
                 d.matchedInvoiceIds = r.evidence.matchedInvoiceIds;
             }
+            DecisionType floor = floor(r.code);
+            if (floor != null && floor.ordinal() > decision.ordinal()) {
+                decision = floor;
+            }
         }
+        d.decision = decision;
         return d;
+    }
+
+    /**
+     * The least decision a reason allows whatever the tenant's thresholds, or null. These reasons say
+     * that the job could not check the invoice as it should, not how risky it is, so no threshold
+     * (a lenient tenant's included) may let it pass unseen: CHANGED_REDELIVERY is HOLD (the earlier
+     * decision was made on other payment content), CANDIDATE_CAP at least REVIEW (the duplicate check
+     * compared only part of the candidates). An analyst's REASON_SWITCH removes the reason, and with
+     * it the floor, before this runs.
+     */
+    public static DecisionType floor(ReasonCode code) {
+        switch (code) {
+            case CHANGED_REDELIVERY:
+                return DecisionType.HOLD;
+            case CANDIDATE_CAP:
+                return DecisionType.REVIEW;
+            default:
+                return null;
+        }
     }
 }

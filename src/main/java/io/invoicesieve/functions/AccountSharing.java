@@ -114,7 +114,8 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
             if (shared != null) {
                 Decider.addReason(decision, shared);
             }
-            if (settings.crossVendor) {
+            // a changed re-delivery was matched and indexed on its first delivery; its copy is not indexed
+            if (settings.crossVendor && !has(decision, ReasonCode.CHANGED_REDELIVERY)) {
                 Reason twin = account.crossVendor.check(probe(decision), !hasDuplicate(decision),
                         ctx.timerService().currentWatermark());
                 if (twin != null) {
@@ -157,6 +158,15 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     static io.invoicesieve.state.AccountInvoice probe(Decision d) {
         return CrossVendorDetector.probe(d.vendorId, d.invoiceId, d.invoiceNumber, Money.toMilli(new BigDecimal(d.amount)),
                 d.currency, (int) d.invoiceDate.toEpochDay(), d.eventTime.toEpochMilli());
+    }
+
+    private static boolean has(Decision d, ReasonCode code) {
+        for (Reason r : d.reasons) {
+            if (r.code == code) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the scorer already found the invoice to be a duplicate within its vendor. */

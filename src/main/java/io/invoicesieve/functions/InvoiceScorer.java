@@ -7,7 +7,9 @@ import io.invoicesieve.detect.Money;
 import io.invoicesieve.detect.Reasons;
 import io.invoicesieve.detect.amounts.RobustStats;
 import io.invoicesieve.detect.bank.Accounts;
+import io.invoicesieve.detect.duplicates.ContentDigest;
 import io.invoicesieve.detect.duplicates.DuplicateDetector;
+import io.invoicesieve.detect.duplicates.ReplayFilter;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
@@ -27,7 +29,9 @@ import java.util.List;
 /**
  * Keyed by (tenant_id, vendor_id): runs each first delivery of an invoice through the vendor's
  * detectors (duplicates, amounts, bank account, low confidence, lateness) and emits the drafted
- * decision with the reasons found; {@link AccountSharing} adds BANK_SHARED and decides.
+ * decision with the reasons found; {@link AccountSharing} adds BANK_SHARED and decides. A
+ * re-delivery with the same payment content yields nothing; one with other content yields a
+ * CHANGED_REDELIVERY decision ({@link ReplayFilter}).
  *
  * <p>Invoices are scored on arrival, not buffered until the watermark: a decision costs no
  * out-of-orderness delay, and "the earlier one" of a duplicate pair is the one that arrived first,
@@ -45,6 +49,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
     private transient Controls controls;
 
     private transient Counter replays;
+    private transient Counter changedRedeliveries;
+    private transient Counter indexEvictions;
     private transient Counter lateEvents;
     private transient Counter comparisonCapHits;
     private transient Counter habitualSameDate;
@@ -76,6 +82,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         replays = metrics.counter("replaysSuppressed");
+        changedRedeliveries = metrics.counter("changedRedeliveries");
+        indexEvictions = metrics.counter("duplicateIndexEvictions");
         lateEvents = metrics.counter("lateEvents");
         comparisonCapHits = metrics.counter("duplicateComparisonCapHits");
         habitualSameDate = metrics.counter("duplicateSameDateHabitual");
@@ -87,11 +95,18 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
     @Override
     public void processElement(Invoice invoice, Context ctx, Collector<Decision> out) throws Exception {
         long time = invoice.eventTimeMillis();
-        if (!history.replays.firstDelivery(invoice.invoiceId, time)) {
+        long digest = ContentDigest.of(invoice);
+        ReplayFilter.Delivery delivery = history.replays.deliver(invoice.invoiceId, digest, time);
+        if (delivery.kind == ReplayFilter.Kind.REPLAY) {
             replays.inc();
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
+        if (delivery.kind == ReplayFilter.Kind.CHANGED) {
+            changedRedeliveries.inc();
+            redelivered(invoice, digest, delivery, time, watermark, ctx, out);
+            return;
+        }
         long amountMilli = Money.toMilli(invoice.amount);
         List<Reason> found = new ArrayList<>(2);
 
@@ -114,6 +129,26 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         history.scheduleCleanup(ctx.timerService(), time);
     }
 
+    /**
+     * A re-delivery with other payment content: a decision of its own (HOLD, replacing the earlier one
+     * downstream) with CHANGED_REDELIVERY and, if so, LATE_EVENT. The detectors neither check nor
+     * remember it: its first delivery is in their state already, and remembering the changed copy
+     * (a second index entry, a second amount sample, a new account) would let an unreviewed change
+     * shape later decisions. The account-keyed stage still adds BANK_SHARED for its account.
+     */
+    private void redelivered(Invoice invoice, long digest, ReplayFilter.Delivery delivery, long time, long watermark,
+            Context ctx, Collector<Decision> out) {
+        List<Reason> found = new ArrayList<>(2);
+        found.add(ReplayFilter.changedReason(invoice.invoiceId, digest, delivery));
+        boolean late = watermark != Long.MIN_VALUE && time <= watermark;
+        if (late) {
+            lateEvents.inc();
+            found.add(Reasons.late(watermark - time));
+        }
+        out.collect(Decider.draft(invoice, found, late, ctx.timerService().currentProcessingTime(),
+                controls.modelVersion(settings.modelVersion), settings.jobVersion));
+    }
+
     private void detectDuplicates(Invoice invoice, long amountMilli, long time, long watermark, List<Reason> found)
             throws Exception {
         SeenInvoice probe = DuplicateDetector.probe(
@@ -124,7 +159,9 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
                 settings.dateToleranceDays, settings.maxComparisons, settings.sameDateHabit);
         candidatesCompared.update(result.compared);
         if (result.capHit) {
+            // visible on the decision, not only in the metric: the check is incomplete
             comparisonCapHits.inc();
+            found.add(DuplicateDetector.capReason(result, settings.maxComparisons));
         }
         if (result.habitual) {
             habitualSameDate.inc();
@@ -140,7 +177,10 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
             // the reversed invoice may have shared the credit note's number bucket
             buckets = history.duplicates.candidates(probe);
         }
-        history.duplicates.add(probe, buckets, watermark);
+        int evicted = history.duplicates.add(probe, buckets, watermark);
+        if (evicted > 0) {
+            indexEvictions.inc(evicted);
+        }
     }
 
     @Override

@@ -2,7 +2,9 @@ package io.invoicesieve.functions;
 
 import io.invoicesieve.detect.bank.Accounts;
 import io.invoicesieve.detect.DetectorSettings;
+import io.invoicesieve.detect.duplicates.ContentDigest;
 import io.invoicesieve.detect.duplicates.DuplicateDetector;
+import io.invoicesieve.detect.duplicates.ReplayFilter;
 import io.invoicesieve.detect.Money;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.state.SeenInvoice;
@@ -50,7 +52,8 @@ public class InvoiceScorerBootstrap extends KeyedStateBootstrapFunction<String, 
             history.cleanup(pending, timers);
         }
 
-        if (!history.replays.firstDelivery(invoice.invoiceId, time)) {
+        if (history.replays.deliver(invoice.invoiceId, ContentDigest.of(invoice), time).kind
+                != ReplayFilter.Kind.FIRST) {
             return;
         }
         long amountMilli = Money.toMilli(invoice.amount);

@@ -18,6 +18,10 @@ public class Evidence {
     public String matchKind;
     public Double similarity;
     public Integer candidatesCompared;
+    /** CANDIDATE_CAP: the candidates the lookup found (more than it compared). */
+    public Integer candidatesTotal;
+    /** CANDIDATE_CAP: sieve.duplicates.max-comparisons when the lookup ran. */
+    public Integer comparisonCap;
 
     // amounts
     public Double zScore;
@@ -33,6 +37,19 @@ public class Evidence {
     public Integer knownAccounts;
     public Integer vendorInvoicesWithAccount;
     public String[] otherVendorIds;
+    /**
+     * BANK_SHARED: how many other vendors the account has (at least otherVendorIds.length; the state
+     * lists a bounded number of them, detect/shared/SharedAccountDetector).
+     */
+    public Integer otherVendorCount;
+
+    // re-deliveries (CHANGED_REDELIVERY)
+    /** Event time of the first delivery of this invoice_id. */
+    public String firstDeliveredAt;
+    /** The content digest of this delivery, 16 hex digits (detect/duplicates/ContentDigest). */
+    public String contentDigest;
+    /** The content digest the previous decision of this invoice_id was made on. */
+    public String previousContentDigest;
 
     // other
     public Double extractionConfidence;

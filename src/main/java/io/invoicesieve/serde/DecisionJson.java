@@ -29,6 +29,12 @@ public final class DecisionJson {
     private static final SerializedString F_ACCOUNT = new SerializedString("account");
     private static final SerializedString F_AMOUNT = new SerializedString("amount");
     private static final SerializedString F_CANDIDATES_COMPARED = new SerializedString("candidates_compared");
+    private static final SerializedString F_CANDIDATES_TOTAL = new SerializedString("candidates_total");
+    private static final SerializedString F_COMPARISON_CAP = new SerializedString("comparison_cap");
+    private static final SerializedString F_OTHER_VENDOR_COUNT = new SerializedString("other_vendor_count");
+    private static final SerializedString F_FIRST_DELIVERED_AT = new SerializedString("first_delivered_at");
+    private static final SerializedString F_CONTENT_DIGEST = new SerializedString("content_digest");
+    private static final SerializedString F_PREVIOUS_CONTENT_DIGEST = new SerializedString("previous_content_digest");
     private static final SerializedString F_CODE = new SerializedString("code");
     private static final SerializedString F_CURRENCY = new SerializedString("currency");
     private static final SerializedString F_DECIDED_AT = new SerializedString("decided_at");
@@ -239,6 +245,12 @@ public final class DecisionJson {
         if (e.candidatesCompared != null) {
             writeNumber(g, F_CANDIDATES_COMPARED, e.candidatesCompared);
         }
+        if (e.candidatesTotal != null) {
+            writeNumber(g, F_CANDIDATES_TOTAL, e.candidatesTotal);
+        }
+        if (e.comparisonCap != null) {
+            writeNumber(g, F_COMPARISON_CAP, e.comparisonCap);
+        }
         numberIfSet(g, F_Z_SCORE, e.zScore);
         stringIfSet(g, F_VENDOR_MEDIAN, e.vendorMedian);
         numberIfSet(g, F_VENDOR_SPREAD, e.vendorSpread);
@@ -256,6 +268,12 @@ public final class DecisionJson {
             writeNumber(g, F_VENDOR_INVOICES_WITH_ACCOUNT, e.vendorInvoicesWithAccount);
         }
         array(g, F_OTHER_VENDOR_IDS, e.otherVendorIds);
+        if (e.otherVendorCount != null) {
+            writeNumber(g, F_OTHER_VENDOR_COUNT, e.otherVendorCount);
+        }
+        stringIfSet(g, F_FIRST_DELIVERED_AT, e.firstDeliveredAt);
+        stringIfSet(g, F_CONTENT_DIGEST, e.contentDigest);
+        stringIfSet(g, F_PREVIOUS_CONTENT_DIGEST, e.previousContentDigest);
         numberIfSet(g, F_EXTRACTION_CONFIDENCE, e.extractionConfidence);
         if (e.lateByMillis != null) {
             writeNumber(g, F_LATE_BY_MS, e.lateByMillis);

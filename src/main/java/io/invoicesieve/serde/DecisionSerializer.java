@@ -179,6 +179,8 @@ public final class DecisionSerializer extends TypeSerializerSingleton<Decision> 
         writeString(e.matchKind, out);
         writeDouble(e.similarity, out);
         writeInteger(e.candidatesCompared, out);
+        writeInteger(e.candidatesTotal, out);
+        writeInteger(e.comparisonCap, out);
         writeDouble(e.zScore, out);
         writeString(e.vendorMedian, out);
         writeDouble(e.vendorSpread, out);
@@ -190,6 +192,10 @@ public final class DecisionSerializer extends TypeSerializerSingleton<Decision> 
         writeInteger(e.knownAccounts, out);
         writeInteger(e.vendorInvoicesWithAccount, out);
         writeStrings(e.otherVendorIds, out);
+        writeInteger(e.otherVendorCount, out);
+        writeString(e.firstDeliveredAt, out);
+        writeString(e.contentDigest, out);
+        writeString(e.previousContentDigest, out);
         writeDouble(e.extractionConfidence, out);
         writeLongObject(e.lateByMillis, out);
         writeDouble(e.vendorRisk, out);
@@ -206,6 +212,8 @@ public final class DecisionSerializer extends TypeSerializerSingleton<Decision> 
         e.matchKind = readString(in);
         e.similarity = readDouble(in);
         e.candidatesCompared = readInteger(in);
+        e.candidatesTotal = readInteger(in);
+        e.comparisonCap = readInteger(in);
         e.zScore = readDouble(in);
         e.vendorMedian = readString(in);
         e.vendorSpread = readDouble(in);
@@ -217,6 +225,10 @@ public final class DecisionSerializer extends TypeSerializerSingleton<Decision> 
         e.knownAccounts = readInteger(in);
         e.vendorInvoicesWithAccount = readInteger(in);
         e.otherVendorIds = readStrings(in);
+        e.otherVendorCount = readInteger(in);
+        e.firstDeliveredAt = readString(in);
+        e.contentDigest = readString(in);
+        e.previousContentDigest = readString(in);
         e.extractionConfidence = readDouble(in);
         e.lateByMillis = readLongObject(in);
         e.vendorRisk = readDouble(in);

@@ -25,6 +25,15 @@ public final class Descriptors {
         return new MapStateDescriptor<>("invoice-ids", Types.STRING, Types.LONG);
     }
 
+    /**
+     * invoice-scorer (since 0.2.0): invoice_id -> 64-bit digest of the payment content its last
+     * decision was made on (detect/duplicates/ContentDigest), beside {@code invoice-ids} and purged
+     * with it. Empty after a restore from an older savepoint: an id without a digest is a replay.
+     */
+    public static MapStateDescriptor<String, Long> invoiceDigests() {
+        return new MapStateDescriptor<>("invoice-digests", Types.STRING, Types.LONG);
+    }
+
     /** invoice-scorer: duplicate index, blocking key -> earlier invoices under that key. */
     public static MapStateDescriptor<String, SeenInvoice[]> duplicateIndex() {
         return new MapStateDescriptor<>("duplicate-index", Types.STRING, SEEN_INVOICES);
@@ -48,6 +57,16 @@ public final class Descriptors {
     /** account-sharing: the vendors that used this (tenant, account), with first and last use. */
     public static ValueStateDescriptor<AccountHistory[]> accountVendors() {
         return new ValueStateDescriptor<>("account-vendors", ACCOUNTS);
+    }
+
+    /**
+     * account-sharing (since 0.2.0): the vendors {@code account-vendors} no longer lists, as one
+     * aggregate (id null, count of vendors, earliest first use, latest last use), so that BANK_SHARED
+     * can say how many vendors the account has while the list stays bounded. Written only when an
+     * account has more vendors than the list holds.
+     */
+    public static ValueStateDescriptor<AccountHistory> accountVendorsEvicted() {
+        return new ValueStateDescriptor<>("account-vendors-evicted", Types.POJO(AccountHistory.class));
     }
 
     /**

@@ -58,25 +58,25 @@ class CleanupTimersTest {
             Invoice inv = invoice("a-1").number("INV-1").build();
             String key = InvoiceScorer.key(inv);
             h.processElement(inv, T0);
-            // one entry per state of the key: invoice-ids, duplicate-index, amount-history,
-            // vendor-accounts, cleanup-timer
-            assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+            // one entry per state of the key: invoice-ids, invoice-digests, duplicate-index,
+            // amount-history, vendor-accounts, cleanup-timer
+            assertThat(h.numKeyedStateEntries()).isEqualTo(6);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             // 1. the duplicate lookback (120 d) is the earliest expiry
             long due1 = next(T0 + 120 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due1);
             h.processWatermark(due1 - 1);
-            assertThat(h.numKeyedStateEntries()).as("nothing purged before the timer").isEqualTo(5);
+            assertThat(h.numKeyedStateEntries()).as("nothing purged before the timer").isEqualTo(6);
             h.processWatermark(due1);
-            assertThat(h.numKeyedStateEntries()).as("the duplicate index is gone").isEqualTo(4);
+            assertThat(h.numKeyedStateEntries()).as("the duplicate index is gone").isEqualTo(5);
 
             // 2. the replay retention (180 d)
             long due2 = next(T0 + 180 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due2);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
             h.processWatermark(due2);
-            assertThat(h.numKeyedStateEntries()).as("the invoice id is forgotten").isEqualTo(3);
+            assertThat(h.numKeyedStateEntries()).as("the invoice id and its digest are forgotten").isEqualTo(3);
 
             // 3. the amount window (365 d from the invoice's day)
             long day0 = Math.floorDiv(T0, DAY) * DAY;

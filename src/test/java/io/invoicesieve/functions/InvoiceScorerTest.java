@@ -215,7 +215,9 @@ class InvoiceScorerTest {
     void replaysYieldNoSecondDecisionAndAreNeverTheirOwnDuplicate() throws Exception {
         score(invoice("a-1").number("INV-0042").build());
         harness.processElement(invoice("a-1").number("INV-0042").build(), Fixtures.BASE.toEpochMilli());
-        harness.processElement(invoice("a-1").number("INV-0042").day(2).build(), Fixtures.BASE.toEpochMilli() + 2 * DAY);
+        // the same payload two days later (Fixtures' day() would move the invoice date: other content)
+        harness.processElement(invoice("a-1").number("INV-0042").day(2).invoiceDate(invoice("x").build().invoiceDate).build(),
+                Fixtures.BASE.toEpochMilli() + 2 * DAY);
         assertThat(harness.extractOutputValues()).hasSize(1);
         assertThat(harness.extractOutputValues().get(0).reasons).isEmpty();
         // the same id in another tenant is another invoice

@@ -66,7 +66,8 @@ class ScorerPromisesTest {
         score(invoice("a-1").number("INV-0042").build());
         // every cleanup timer up to day 179 fires (the first is due after the 120-day lookback)
         harness.processWatermark(Fixtures.BASE.toEpochMilli() + 179 * DAY);
-        Invoice replay = invoice("a-1").number("INV-0042").day(179.5).build();
+        // the same payload (Fixtures' day() would move the invoice date: other content, CHANGED_REDELIVERY)
+        Invoice replay = invoice("a-1").number("INV-0042").day(179.5).invoiceDate(invoice("x").build().invoiceDate).build();
         harness.processElement(replay, replay.eventTimeMillis());
         assertThat(harness.extractOutputValues()).as("a re-delivery 179.5 days later yields no decision")
                 .extracting(d -> d.invoiceId).containsExactly("a-1");

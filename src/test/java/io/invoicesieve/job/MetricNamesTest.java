@@ -106,7 +106,8 @@ class MetricNamesTest {
         invoices.add(invoice("a-1").number("INV-1").build());
         invoices.add(invoice("a-2").number("INV-1").day(1).invoiceDate(invoice("x").build().invoiceDate).build());
         invoices.add(invoice("a-3").number("INV-3").amount("77.00").confidence(0.3).day(2).build());
-        invoices.add(invoice("a-1").number("INV-1").day(3).build()); // replay
+        // replay: the same payload (Fixtures' day() alone would move the invoice date: a changed re-delivery)
+        invoices.add(invoice("a-1").number("INV-1").day(3).invoiceDate(invoice("x").build().invoiceDate).build());
         invoices.add(invoice("b-1").vendor("V-2").number("B-1").amount("310.00").day(4).build()); // shared account
         java.nio.file.Path file = dir.resolve("in").resolve("invoices.jsonl");
         InvoiceJson.write(file, invoices, "not json");
@@ -153,6 +154,8 @@ class MetricNamesTest {
         assertThat(count(m, "flink_taskmanager_job_task_operator_lateEvents", "", scorer))
                 .isEqualTo(decisions.stream().filter(d -> d.late).count());
         assertThat(count(m, "flink_taskmanager_job_task_operator_duplicateComparisonCapHits", "", scorer)).isZero();
+        assertThat(count(m, "flink_taskmanager_job_task_operator_changedRedeliveries", "", scorer)).isZero();
+        assertThat(count(m, "flink_taskmanager_job_task_operator_duplicateIndexEvictions", "", scorer)).isZero();
         Metric compared = m.get("flink_taskmanager_job_task_operator_duplicateCandidatesCompared").get("@" + scorer);
         assertThat(compared).isInstanceOf(Histogram.class);
         assertThat(((Histogram) compared).getCount()).as("one update per scored invoice").isEqualTo(4);

@@ -4,6 +4,7 @@ import io.invoicesieve.detect.Money;
 import io.invoicesieve.detect.Reasons;
 import io.invoicesieve.model.Evidence;
 import io.invoicesieve.model.Reason;
+import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.SeenInvoice;
 
 import org.apache.commons.text.similarity.JaroWinklerSimilarity;
@@ -57,7 +58,10 @@ public final class DuplicateDetector {
         public MatchKind kind;
         public final List<SeenInvoice> matches = new ArrayList<>(2);
         public int compared;
+        /** Whether more candidates were found than compared ({@link #candidates} of them). */
         public boolean capHit;
+        /** The candidates found in the lookback and date tolerance, compared or not. */
+        public int candidates;
         /**
          * A SAME_AMOUNT_AND_DATE match dropped because the vendor bills this amount several times
          * on one date as a habit (counted in a metric, not reported).
@@ -103,9 +107,11 @@ public final class DuplicateDetector {
                         || contains(result.matches, candidate.invoiceId)) {
                     continue;
                 }
+                result.candidates++;
                 if (result.compared >= maxComparisons) {
+                    // counted, not compared: the reason says how much of the check was left out
                     result.capHit = true;
-                    return weigh(result, probe, buckets, lookbackMillis, habitRepeats);
+                    continue;
                 }
                 result.compared++;
                 MatchKind kind = match(probe, candidate, dateToleranceDays);
@@ -132,6 +138,7 @@ public final class DuplicateDetector {
         Result dropped = new Result();
         dropped.compared = result.compared;
         dropped.capHit = result.capHit;
+        dropped.candidates = result.candidates;
         dropped.habitual = true;
         return dropped;
     }
@@ -245,6 +252,24 @@ public final class DuplicateDetector {
             return MatchKind.AMOUNT_TYPO;
         }
         return null;
+    }
+
+    /**
+     * CANDIDATE_CAP (0.5; decide/Decider makes it at least REVIEW whatever the thresholds): the lookup
+     * found more candidates than {@code sieve.duplicates.max-comparisons} and compared only the cap,
+     * the earliest indexed first. Without it a flood of same-amount invoices could hide a duplicate
+     * behind the cap and the decision would pass as if checked.
+     */
+    public static Reason capReason(Result result, int maxComparisons) {
+        Evidence e = new Evidence();
+        e.candidatesCompared = result.compared;
+        e.candidatesTotal = result.candidates;
+        e.comparisonCap = maxComparisons;
+        String detail = String.format(Locale.ROOT,
+                "Compared %d of %d earlier invoices of the vendor with this number or amount (cap %d):"
+                        + " the duplicate check is incomplete, compare the vendor's recent invoices by hand",
+                result.compared, result.candidates, maxComparisons);
+        return new Reason(ReasonCode.CANDIDATE_CAP, 0.5, detail, e);
     }
 
     /** DUPLICATE_EXACT or DUPLICATE_SUSPECT: the analyst's sentence and the evidence naming the original. */

@@ -42,14 +42,24 @@ public final class DuplicateIndex {
     /**
      * Indexes the probe under its blocking keys: invoices and credit notes (a credit note's amount key
      * is negative, so it only meets credit notes), not zero amounts.
+     *
+     * @return how many entries the bucket bound evicted (see {@link #append})
      */
-    public void add(SeenInvoice probe, SeenInvoice[][] buckets, long watermark) throws Exception {
+    public int add(SeenInvoice probe, SeenInvoice[][] buckets, long watermark) throws Exception {
         if (probe.amountMilli == 0) {
-            return;
+            return 0;
         }
         long minTime = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - lookbackMillis;
-        index.put(DuplicateDetector.numberKey(probe.normalizedNumber), append(buckets[0], probe, minTime, maxBucket));
-        index.put(DuplicateDetector.amountKey(probe.currency, probe.amountMilli), append(buckets[1], probe, minTime, maxBucket));
+        SeenInvoice[] byNumber = append(buckets[0], probe, minTime, maxBucket, false);
+        SeenInvoice[] byAmount = append(buckets[1], probe, minTime, maxBucket, true);
+        index.put(DuplicateDetector.numberKey(probe.normalizedNumber), byNumber);
+        index.put(DuplicateDetector.amountKey(probe.currency, probe.amountMilli), byAmount);
+        return evicted(buckets[0], byNumber, minTime) + evicted(buckets[1], byAmount, minTime);
+    }
+
+    private static int evicted(SeenInvoice[] before, SeenInvoice[] after, long minTime) {
+        int live = before == null ? 0 : retain(before, minTime).length;
+        return Math.max(0, live + 1 - after.length);
     }
 
     /**
@@ -160,12 +170,80 @@ public final class DuplicateIndex {
         return out;
     }
 
-    static SeenInvoice[] append(SeenInvoice[] bucket, SeenInvoice probe, long minTime, int maxSize) {
+    /**
+     * The bucket without entries older than {@code minTime}, with {@code probe} appended, bounded at
+     * {@code maxSize} entries.
+     *
+     * <p>What the bound evicts decides what a flood can hide. Evicting the oldest entry, as until
+     * 0.1.0, let anyone who can submit invoices for a vendor push an early original out of its amount
+     * bucket with a few hundred same-amount invoices, so that its re-keyed resubmission found nothing.
+     * Now entries are grouped by what makes them matter to a later lookup: in an amount bucket by
+     * invoice date (only invoices dated within the tolerance of the probe can match there), in a
+     * number bucket by amount (same-number-same-amount clones add nothing to matching but keep the
+     * first one). The entry evicted is the most recently arrived one of a largest group. So every
+     * group keeps its earliest arrivals, the originals a later resubmission should be matched with
+     * and named; a flood on one date only thins that date, from its own newest entries (and its
+     * lookups hit the comparison cap, which is a CANDIDATE_CAP); and a flood spread over many dates
+     * evicts its own entries, the newest, not the earlier invoices. The price: at a vendor billing
+     * one amount more often than the bound holds over the lookback, the invoices beyond about
+     * {@code maxSize} / (days in the lookback) per date are not indexed by amount (they still are by
+     * number, so exact, equivalent and amount-typo resubmissions of them are caught).
+     *
+     * @param byDate true for an amount bucket (group by invoice date), false for a number bucket (by amount)
+     */
+    static SeenInvoice[] append(SeenInvoice[] bucket, SeenInvoice probe, long minTime, int maxSize, boolean byDate) {
         SeenInvoice[] kept = bucket == null ? new SeenInvoice[0] : retain(bucket, minTime);
-        int skip = Math.max(0, kept.length + 1 - maxSize);
-        SeenInvoice[] out = new SeenInvoice[kept.length - skip + 1];
-        System.arraycopy(kept, skip, out, 0, kept.length - skip);
-        out[out.length - 1] = probe;
+        SeenInvoice[] out = java.util.Arrays.copyOf(kept, kept.length + 1);
+        out[kept.length] = probe;
+        while (out.length > maxSize && out.length > 1) {
+            out = without(out, evictionIndex(out, byDate));
+        }
+        return out;
+    }
+
+    /** The most recently arrived entry (highest index) of a largest group. */
+    static int evictionIndex(SeenInvoice[] bucket, boolean byDate) {
+        int n = bucket.length;
+        long[] groups = new long[n];
+        for (int i = 0; i < n; i++) {
+            groups[i] = group(bucket[i], byDate);
+        }
+        long[] sorted = groups.clone();
+        java.util.Arrays.sort(sorted);
+        int largest = 0;
+        for (int i = 0, j; i < n; i = j) {
+            for (j = i + 1; j < n && sorted[j] == sorted[i]; j++) { }
+            largest = Math.max(largest, j - i);
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            if (count(sorted, groups[i]) == largest) {
+                return i;
+            }
+        }
+        return n - 1;
+    }
+
+    /** How often {@code key} occurs in the sorted array. */
+    private static int count(long[] sorted, long key) {
+        int from = java.util.Arrays.binarySearch(sorted, key);
+        int to = from;
+        while (from > 0 && sorted[from - 1] == key) {
+            from--;
+        }
+        while (to + 1 < sorted.length && sorted[to + 1] == key) {
+            to++;
+        }
+        return to - from + 1;
+    }
+
+    private static long group(SeenInvoice s, boolean byDate) {
+        return byDate ? s.invoiceDay : s.amountMilli * 31 + s.currency.hashCode();
+    }
+
+    private static SeenInvoice[] without(SeenInvoice[] bucket, int at) {
+        SeenInvoice[] out = new SeenInvoice[bucket.length - 1];
+        System.arraycopy(bucket, 0, out, 0, at);
+        System.arraycopy(bucket, at + 1, out, at, bucket.length - at - 1);
         return out;
     }
 }

@@ -21,14 +21,30 @@ import java.util.Locale;
  * {@code cleanup-timer} ({@code functions/AccountState}, shared with the cross-vendor duplicate
  * index). Shared by the running operator and its warm start, so that a bootstrapped savepoint
  * holds exactly what the job would have built.
+ *
+ * <p>Bounded: {@code account-vendors} lists at most {@link #MAX_VENDORS} vendors. An account used by
+ * more (a factoring company's or a payment provider's collection account: thousands of vendors)
+ * drops the least recently active vendor into {@code account-vendors-evicted}, one aggregate (how
+ * many, their earliest first and latest last use) that expires when the last of them would have. The
+ * state stays a few KB per account instead of growing with every vendor for two years, and the
+ * reason names at most {@link #MAX_VENDORS} vendors plus the count. The price: a vendor dropped from
+ * the list that comes back is "new" again, so it gets BANK_SHARED again and is counted twice in
+ * {@code other_vendor_count}; on an account with that many vendors every decision of a vendor not
+ * recently active on it is a BANK_SHARED anyway. Normal accounts (a few vendors) never touch the
+ * second state: one read and one write per invoice, as before.
  */
 public final class SharedAccountDetector {
 
+    /** Most vendors {@code account-vendors} lists per account (and a BANK_SHARED reason names). */
+    public static final int MAX_VENDORS = 32;
+
     private final ValueState<AccountHistory[]> vendors;
+    private final ValueState<AccountHistory> evicted;
     private final long retentionMillis;
 
     public SharedAccountDetector(RuntimeContext ctx, long retentionMillis) {
         this.vendors = ctx.getState(Descriptors.accountVendors());
+        this.evicted = ctx.getState(Descriptors.accountVendorsEvicted());
         this.retentionMillis = retentionMillis;
     }
 
@@ -38,6 +54,10 @@ public final class SharedAccountDetector {
      */
     public Reason check(String accountKey, String vendorId, long time) throws Exception {
         AccountHistory[] known = vendors.value();
+        if (known != null && known.length > MAX_VENDORS) {
+            // a longer list restored from a savepoint of 0.1.0
+            known = bounded(known);
+        }
         Reason found = null;
         if (known != null && Accounts.indexOf(known, vendorId) < 0) {
             String[] others = new String[known.length];
@@ -46,42 +66,113 @@ public final class SharedAccountDetector {
                 others[i] = known[i].id;
                 first = Math.min(first, known[i].firstSeen);
             }
-            found = reason(accountKey, others, first);
+            // the second state only on this (flagged) path and when the list overflows
+            AccountHistory gone = evicted.value();
+            int count = others.length;
+            if (gone != null) {
+                count += gone.count;
+                first = Math.min(first, gone.firstSeen);
+            }
+            found = reason(accountKey, others, count, first);
         }
-        vendors.update(Accounts.touch(known, vendorId, time));
+        vendors.update(bounded(Accounts.touch(known, vendorId, time)));
         return found;
     }
 
     /** Remembers the vendor's use of the account without checking it (warm start). */
     public void remember(String vendorId, long time) throws Exception {
-        vendors.update(Accounts.touch(vendors.value(), vendorId, time));
+        vendors.update(bounded(Accounts.touch(vendors.value(), vendorId, time)));
+    }
+
+    /**
+     * At most {@link #MAX_VENDORS} entries: the least recently active beyond that go into the
+     * evicted aggregate (also trims a longer list restored from a savepoint of 0.1.0).
+     */
+    private AccountHistory[] bounded(AccountHistory[] entries) throws Exception {
+        if (entries.length <= MAX_VENDORS) {
+            return entries;
+        }
+        AccountHistory[] byActivity = entries.clone();
+        // most recently active first; on ties the earlier first use stays
+        java.util.Arrays.sort(byActivity, (a, b) -> a.lastSeen != b.lastSeen
+                ? Long.compare(b.lastSeen, a.lastSeen) : Long.compare(a.firstSeen, b.firstSeen));
+        AccountHistory gone = evicted.value();
+        if (gone == null) {
+            gone = new AccountHistory(null, Long.MAX_VALUE, Long.MIN_VALUE, 0);
+        }
+        for (int i = MAX_VENDORS; i < byActivity.length; i++) {
+            gone.count++;
+            gone.firstSeen = Math.min(gone.firstSeen, byActivity[i].firstSeen);
+            gone.lastSeen = Math.max(gone.lastSeen, byActivity[i].lastSeen);
+        }
+        evicted.update(gone);
+        AccountHistory[] kept = new AccountHistory[MAX_VENDORS];
+        int j = 0;
+        // keep the list in its order (first use), without the evicted
+        for (AccountHistory e : entries) {
+            if (j < MAX_VENDORS && isKept(e, byActivity)) {
+                kept[j++] = e;
+            }
+        }
+        return kept;
+    }
+
+    private static boolean isKept(AccountHistory e, AccountHistory[] byActivity) {
+        for (int i = 0; i < MAX_VENDORS; i++) {
+            if (byActivity[i] == e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Evicts vendors unused for the retention before {@code timestamp}; returns the next expiry. */
     public long purge(long timestamp) throws Exception {
-        AccountHistory[] kept = Accounts.evict(vendors.value(), timestamp - retentionMillis);
+        long minLastSeen = timestamp - retentionMillis;
+        AccountHistory gone = evicted.value();
+        long next = Long.MAX_VALUE;
+        if (gone != null) {
+            if (gone.lastSeen < minLastSeen) {
+                // every vendor counted here was last seen before: all of them have expired
+                evicted.clear();
+            } else {
+                next = gone.lastSeen + retentionMillis;
+            }
+        }
+        AccountHistory[] kept = Accounts.evict(vendors.value(), minLastSeen);
         if (kept == null) {
             vendors.clear();
-            return Long.MAX_VALUE;
+            return next;
         }
         vendors.update(kept);
-        return Accounts.minLastSeen(kept) + retentionMillis;
+        return Math.min(next, Accounts.minLastSeen(kept) + retentionMillis);
     }
 
     public void clear() {
         vendors.clear();
+        evicted.clear();
     }
 
     static Reason reason(String account, String[] otherVendors, long firstSeen) {
+        return reason(account, otherVendors, otherVendors.length, firstSeen);
+    }
+
+    /** {@code otherCount}: all other vendors, of which {@code otherVendors} are the ones still listed. */
+    static Reason reason(String account, String[] otherVendors, int otherCount, long firstSeen) {
         Evidence e = new Evidence();
         e.account = Accounts.mask(account);
         e.otherVendorIds = otherVendors;
-        if (firstSeen > 0) {
+        e.otherVendorCount = otherCount;
+        if (firstSeen > 0 && firstSeen != Long.MAX_VALUE) {
             e.firstSeen = Instant.ofEpochMilli(firstSeen).toString();
         }
-        String detail = String.format(Locale.ROOT,
-                "Remit account %s is already used by vendor%s %s in this tenant",
-                e.account, otherVendors.length > 1 ? "s" : "", String.join(", ", otherVendors));
+        String detail = otherCount > otherVendors.length
+                ? String.format(Locale.ROOT,
+                        "Remit account %s is already used by %d other vendors in this tenant, recently by %s",
+                        e.account, otherCount, String.join(", ", otherVendors))
+                : String.format(Locale.ROOT,
+                        "Remit account %s is already used by vendor%s %s in this tenant",
+                        e.account, otherVendors.length > 1 ? "s" : "", String.join(", ", otherVendors));
         return new Reason(ReasonCode.BANK_SHARED, 0.7, detail, e);
     }
 }
