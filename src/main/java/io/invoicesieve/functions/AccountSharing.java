@@ -40,14 +40,14 @@ import java.util.Map;
  *
  * <p>State: see {@link AccountState}.
  */
-public class AccountSharing extends KeyedProcessFunction<String, Decision, Decision> {
+public class AccountSharing extends KeyedProcessFunction<String, Decision, Decision> implements Controlled.Stage {
 
     private static final long serialVersionUID = 1L;
 
     private final DetectorSettings settings;
 
     private transient AccountState account;
-    /** The analysts' controls (ControlledAccountSharing sets the live ones; empty: configured thresholds). */
+    /** The analysts' controls (Controlled sets the live ones; empty: configured thresholds). */
     private transient Controls controls;
     private transient Map<DecisionType, Counter> decisions;
     private transient Map<ReasonCode, Counter> reasons;

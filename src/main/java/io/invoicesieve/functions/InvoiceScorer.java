@@ -38,14 +38,14 @@ import java.util.List;
  * which is also the one that gets paid first. Event time bounds what is remembered: see
  * {@link VendorHistory} for the state and its cleanup.
  */
-public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decision> {
+public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decision> implements Controlled.Stage {
 
     private static final long serialVersionUID = 1L;
 
     private final DetectorSettings settings;
 
     private transient VendorHistory history;
-    /** The analysts' controls (ControlledInvoiceScorer sets the live ones; empty: rules only). */
+    /** The analysts' controls (Controlled sets the live ones; empty: rules only). */
     private transient Controls controls;
 
     private transient Counter replays;

@@ -6,8 +6,7 @@ import io.invoicesieve.detect.DetectorSettings;
 import io.invoicesieve.control.ControlState;
 import io.invoicesieve.control.ControlUpdate;
 import io.invoicesieve.functions.AccountSharing;
-import io.invoicesieve.functions.ControlledAccountSharing;
-import io.invoicesieve.functions.ControlledInvoiceScorer;
+import io.invoicesieve.functions.Controlled;
 import io.invoicesieve.functions.InvoiceScorer;
 import io.invoicesieve.functions.RouteDeadLetters;
 import io.invoicesieve.model.DeadLetter;
@@ -272,13 +271,13 @@ public final class InvoiceSievePipeline {
             }
             scored = valid.keyBy(InvoiceScorer::key, Types.STRING)
                     .connect(controls)
-                    .process(new ControlledInvoiceScorer(new InvoiceScorer(settings)))
+                    .process(new Controlled<>(new InvoiceScorer(settings)))
                     .returns(TypeInformation.of(Decision.class))
                     .uid(Uids.INVOICE_SCORER)
                     .name("Score invoices");
             decided = scored.keyBy(AccountSharing::key, Types.STRING)
                     .connect(controls)
-                    .process(new ControlledAccountSharing(new AccountSharing(settings)))
+                    .process(new Controlled<>(new AccountSharing(settings)))
                     .returns(TypeInformation.of(Decision.class))
                     .uid(Uids.ACCOUNT_SHARING)
                     .name("Shared accounts");

@@ -2,6 +2,7 @@ package io.invoicesieve.functions;
 
 import io.invoicesieve.control.ControlState;
 import io.invoicesieve.control.ControlUpdate;
+import io.invoicesieve.control.Controls;
 import io.invoicesieve.model.Decision;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -13,21 +14,29 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The account-keyed {@link AccountSharing} (the decision stage) with the control stream connected
- * (uid {@code account-sharing} unchanged): decisions go through it as they did, with its keyed state
- * and timers; control changes land in the broadcast state {@code analyst-controls} and in the
- * {@link io.invoicesieve.control.Controls} it consults (thresholds, reason switches, same-supplier
- * pairs, vendor risk). This class only adapts the contexts.
+ * A keyed stage with the control stream connected: the vendor-keyed {@link InvoiceScorer} (uid
+ * {@code invoice-scorer}) and the account-keyed {@link AccountSharing} (uid {@code account-sharing}),
+ * uids unchanged. Records go to the stage as they did, with its keyed state and timers; control
+ * changes land in the broadcast state {@code analyst-controls} and in the {@link Controls} the stage
+ * consults. The stages themselves stay KeyedProcessFunctions (their tests and the bootstrap use them
+ * as they are); this class only adapts the contexts.
+ *
+ * @param <IN> the stage's input: {@code Invoice} for the scorer, {@code Decision} for the account stage
  */
-public class ControlledAccountSharing extends KeyedBroadcastProcessFunction<String, Decision, ControlUpdate, Decision> {
+public final class Controlled<IN> extends KeyedBroadcastProcessFunction<String, IN, ControlUpdate, Decision> {
 
     private static final long serialVersionUID = 1L;
 
-    private final AccountSharing stage;
+    /** A stage that consults the analysts' controls. */
+    public interface Stage {
+        void useControls(Controls controls);
+    }
+
+    private final KeyedProcessFunction<String, IN, Decision> stage;
     private transient ControlMetrics controls;
 
-    public ControlledAccountSharing(AccountSharing scorer) {
-        this.stage = scorer;
+    public <S extends KeyedProcessFunction<String, IN, Decision> & Stage> Controlled(S stage) {
+        this.stage = stage;
     }
 
     @Override
@@ -35,7 +44,7 @@ public class ControlledAccountSharing extends KeyedBroadcastProcessFunction<Stri
         stage.setRuntimeContext(getRuntimeContext());
         stage.open(openContext);
         controls = new ControlMetrics(getRuntimeContext().getMetricGroup());
-        stage.useControls(controls.controls);
+        ((Stage) stage).useControls(controls.controls);
     }
 
     @Override
@@ -44,9 +53,9 @@ public class ControlledAccountSharing extends KeyedBroadcastProcessFunction<Stri
     }
 
     @Override
-    public void processElement(Decision invoice, ReadOnlyContext ctx, Collector<Decision> out) throws Exception {
+    public void processElement(IN value, ReadOnlyContext ctx, Collector<Decision> out) throws Exception {
         controls.load(ctx.getBroadcastState(ControlState.descriptor()));
-        stage.processElement(invoice, context(ctx.timestamp(), ctx.currentWatermark() , ctx), out);
+        stage.processElement(value, context(ctx), out);
     }
 
     @Override
@@ -59,12 +68,11 @@ public class ControlledAccountSharing extends KeyedBroadcastProcessFunction<Stri
         stage.onTimer(timestamp, timerContext(ctx), out);
     }
 
-    private KeyedProcessFunction<String, Decision, Decision>.Context context(Long timestamp, long unused,
-            ReadOnlyContext ctx) {
+    private KeyedProcessFunction<String, IN, Decision>.Context context(ReadOnlyContext ctx) {
         return stage.new Context() {
             @Override
             public Long timestamp() {
-                return timestamp;
+                return ctx.timestamp();
             }
 
             @Override
@@ -84,7 +92,7 @@ public class ControlledAccountSharing extends KeyedBroadcastProcessFunction<Stri
         };
     }
 
-    private KeyedProcessFunction<String, Decision, Decision>.OnTimerContext timerContext(OnTimerContext ctx) {
+    private KeyedProcessFunction<String, IN, Decision>.OnTimerContext timerContext(OnTimerContext ctx) {
         return stage.new OnTimerContext() {
             @Override
             public Long timestamp() {
