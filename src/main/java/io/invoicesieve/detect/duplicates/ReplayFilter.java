@@ -53,8 +53,4 @@ public final class ReplayFilter {
         }
         return next;
     }
-
-    public void clear() {
-        invoiceIds.clear();
-    }
 }

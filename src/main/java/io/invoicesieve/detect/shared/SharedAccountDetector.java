@@ -68,10 +68,6 @@ public final class SharedAccountDetector {
         return Accounts.minLastSeen(kept) + retentionMillis;
     }
 
-    public void clear() {
-        vendors.clear();
-    }
-
     static Reason reason(String account, String[] otherVendors, long firstSeen) {
         Evidence e = new Evidence();
         e.account = Accounts.mask(account);
