@@ -19,7 +19,8 @@ import org.apache.flink.streaming.api.TimerService;
  * <p>Timer: at the earliest expiry, rounded up to the next midnight for the vendors (730 d
  * retention: rare) and to the next multiple of {@code sieve.state.cleanup-interval} for the invoices
  * (a purge visits all of the account's invoices; lookups respect the lookback anyway). At most one
- * timer per key; it re-arms, and clears the key when nothing is left. A key restored from 0.1.0
+ * timer per key; it re-arms, and clears the key when nothing is left; at the end of event time
+ * (watermark {@code Long.MAX_VALUE}) it fires without purging. A key restored from 0.1.0
  * has its daily-rounded vendor timer; the first invoice moves it earlier if the invoices expire first.
  */
 public final class AccountState {
@@ -59,16 +60,20 @@ public final class AccountState {
         }
     }
 
-    /** The cleanup timer at {@code firedAt}: purges both states up to the watermark and re-arms. */
+    /**
+     * The cleanup timer at {@code firedAt}: purges both states up to the watermark and re-arms. At
+     * the end of event time it purges nothing and does not re-arm, as {@link VendorHistory#cleanup}.
+     */
     public void cleanup(long firedAt, TimerService timers) throws Exception {
-        // purge up to the watermark; at the end of a bounded input everything goes at once
-        long timestamp = Math.max(firedAt, timers.currentWatermark());
-        if (timestamp == Long.MAX_VALUE) {
-            sharing.clear();
-            crossVendor.clear();
+        long watermark = timers.currentWatermark();
+        if (VendorHistory.isEndOfEventTime(watermark)) {
+            // keep the account's vendors and invoices (bounded run: discarded anyway; drained
+            // savepoint: kept for the next version); the fired timer is gone, so forget it
             cleanupTimer.clear();
             return;
         }
+        // purge up to the watermark, not just the timer's time
+        long timestamp = Math.max(firedAt, watermark);
         long vendorsNext = sharing.purge(timestamp);
         long invoicesNext = crossVendor.purge(timestamp);
         if (vendorsNext == Long.MAX_VALUE && invoicesNext == Long.MAX_VALUE) {

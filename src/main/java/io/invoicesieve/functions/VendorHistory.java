@@ -22,7 +22,9 @@ import org.apache.flink.streaming.api.TimerService;
  * <p>{@code cleanup-timer}: one event-time timer per key, at the first multiple of
  * {@code sieve.state.cleanup-interval} after the earliest expiry; it purges every detector's state up
  * to the watermark and re-arms, or clears the key when nothing is left. A purge visits all of the
- * vendor's state, so it runs weekly rather than daily by default.
+ * vendor's state, so it runs weekly rather than daily by default. When the watermark reaches
+ * {@code Long.MAX_VALUE} (end of a bounded input, stop-with-savepoint {@code --drain}) every timer
+ * fires at once; those firings purge nothing (see {@link #cleanup}).
  */
 public final class VendorHistory {
 
@@ -63,19 +65,23 @@ public final class VendorHistory {
         }
     }
 
-    /** Purges what expired by the timer's time (or the watermark) and re-arms, or leaves the key empty. */
+    /**
+     * Purges what expired by the timer's time (or the watermark) and re-arms, or leaves the key empty.
+     * At the end of event time ({@link #isEndOfEventTime}) it purges nothing and does not re-arm.
+     */
     public void cleanup(long firedAt, TimerService timers) throws Exception {
-        // purge up to the watermark, not just the timer's time: after a jump of the watermark one
-        // purge does the work of many, and at the end of a bounded input everything goes at once
-        long timestamp = Math.max(firedAt, timers.currentWatermark());
-        if (timestamp == Long.MAX_VALUE) {
-            replays.clear();
-            duplicates.clear();
-            amounts.clear();
-            bank.clear();
+        long watermark = timers.currentWatermark();
+        if (isEndOfEventTime(watermark)) {
+            // the history stays as it is: a bounded run discards it right after, and a savepoint
+            // taken by stop-with-savepoint --drain keeps every vendor's history for the next
+            // version. The timer itself has fired (a drained savepoint holds no event-time
+            // timers), so forget it: the key's next invoice after a restore arms a new one.
             cleanupTimer.clear();
             return;
         }
+        // purge up to the watermark, not just the timer's time: after a jump of the watermark one
+        // purge does the work of many
+        long timestamp = Math.max(firedAt, watermark);
         long next = Math.min(
                 Math.min(replays.purge(timestamp), duplicates.purge(timestamp)),
                 Math.min(amounts.purge(timestamp), bank.purge(timestamp)));
@@ -86,6 +92,17 @@ public final class VendorHistory {
             timers.registerEventTimeTimer(due);
             cleanupTimer.update(due);
         }
+    }
+
+    /**
+     * True when the cleanup timers fire because event time has ended: the watermark is
+     * {@code Long.MAX_VALUE}, which Flink sets before firing the timers (the operator's timer service
+     * advances its watermark first, then fires every timer up to it) when a bounded input ends or a
+     * job is stopped with {@code --drain}. A running job never gets there: idle inputs hold the
+     * watermark back instead.
+     */
+    static boolean isEndOfEventTime(long watermark) {
+        return watermark == Long.MAX_VALUE;
     }
 
     private long interval() {

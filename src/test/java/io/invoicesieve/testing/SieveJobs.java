@@ -99,6 +99,15 @@ public final class SieveJobs {
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /**
+     * stop-with-savepoint {@code --drain}, canonical format: the sources emit the final watermark
+     * ({@code Long.MAX_VALUE}) first, so every event-time timer fires before the savepoint is taken.
+     */
+    public static String drainWithSavepoint(JobClient job, java.nio.file.Path dir) throws Exception {
+        return job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
     /** Cancels and waits until the job is gone, so that its source no longer scans the test's directory. */
     public static void cancel(JobClient job) throws Exception {
         job.cancel().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

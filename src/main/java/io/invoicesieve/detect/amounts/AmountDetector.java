@@ -113,10 +113,6 @@ public final class AmountDetector {
         return next;
     }
 
-    public void clear() {
-        amountHistory.clear();
-    }
-
     /** AMOUNT_ANOMALY: score 0.55 at the threshold, growing towards 0.9 with the distance. */
     static Reason reason(
             double z, double ratio, RobustStats stats, double spread, long amountMilli, String currency, double zThreshold) {

@@ -77,10 +77,6 @@ public final class BankChangeDetector {
         return Accounts.minLastSeen(accounts) + settings.bankRetentionMillis;
     }
 
-    public void clear() {
-        vendorAccounts.clear();
-    }
-
     static Reason reason(
             String account, AccountHistory[] known, int invoicesWithAccount, double ratioToMedian, boolean highAmount) {
         Evidence e = new Evidence();

@@ -191,10 +191,6 @@ public final class CrossVendorDetector {
         return next;
     }
 
-    public void clear() {
-        index.clear();
-    }
-
     private static AccountInvoice[] retain(AccountInvoice[] bucket, long minTime) {
         int kept = 0;
         for (AccountInvoice s : bucket) {

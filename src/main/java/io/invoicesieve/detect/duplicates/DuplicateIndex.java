@@ -146,10 +146,6 @@ public final class DuplicateIndex {
         return next;
     }
 
-    public void clear() {
-        index.clear();
-    }
-
     private static SeenInvoice[] retain(SeenInvoice[] bucket, long minTime) {
         int kept = 0;
         for (SeenInvoice s : bucket) {

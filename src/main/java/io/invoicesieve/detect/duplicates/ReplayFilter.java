@@ -111,11 +111,6 @@ public final class ReplayFilter {
         return next;
     }
 
-    public void clear() {
-        invoiceIds.clear();
-        digests.clear();
-    }
-
     /**
      * CHANGED_REDELIVERY (0.9; decide/Decider makes it HOLD whatever the thresholds): the invoice_id
      * was decided on other payment content. Which field changed is not known from a digest: the

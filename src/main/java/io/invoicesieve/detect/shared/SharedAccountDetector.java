@@ -148,11 +148,6 @@ public final class SharedAccountDetector {
         return Math.min(next, Accounts.minLastSeen(kept) + retentionMillis);
     }
 
-    public void clear() {
-        vendors.clear();
-        evicted.clear();
-    }
-
     static Reason reason(String account, String[] otherVendors, long firstSeen) {
         return reason(account, otherVendors, otherVendors.length, firstSeen);
     }
