@@ -5,6 +5,8 @@ import io.invoicesieve.cli.Cli;
 import io.invoicesieve.sinks.ControlAuditRows;
 import io.invoicesieve.sinks.PostgresSchema;
 import io.invoicesieve.testing.PostgresService;
+import io.invoicesieve.testing.SecurePostgres;
+import io.invoicesieve.testing.TestCertificates;
 import io.invoicesieve.tools.ToolsMain;
 import io.invoicesieve.tools.generator.GeneratorConfig;
 import io.invoicesieve.tools.generator.InvoiceGenerator;
@@ -42,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * dispositions were written as the job's control-audit sink writes them (its statement, into a
  * migrated database). Both give the same artifact, and the model ranks the held-out pairs better
  * than the rules (average precision). Too few labels: no artifact, exit 1. A database that cannot be
- * read fails in seconds with one line naming the option.
+ * read (no server, no database, no schema, a wrong password or role on a server that asks for one) fails in
+ * seconds with one line naming the option, never the password.
  */
 @ExtendWith(PostgresService.Extension.class)
 class TrainITCase {
@@ -172,6 +175,36 @@ class TrainITCase {
         // the two sources exclude each other
         assertFailsFast(run("train", "--invoices", invoices, "--dispositions", dispositions.toString(),
                 "--dispositions-jdbc", postgres.jdbcUrl()), "--dispositions", "mutually exclusive");
+    }
+
+    /**
+     * Wrong credentials, on a server that asks for them (the shared one trusts every role): a SCRAM
+     * password over TLS, as in production. The wrong password names the role's options; the right one
+     * gets through to the (unmigrated) database.
+     */
+    @Test
+    void wrongCredentialsFailInSecondsNamingTheRoleOptions() throws Exception {
+        TestCertificates certificates = TestCertificates.create(WORK.resolve("certs").toAbsolutePath()); // keytool runs in that folder
+        try (SecurePostgres secure = SecurePostgres.start(certificates)) {
+            try (Connection c = secure.superuser(); Statement st = c.createStatement()) {
+                st.execute("CREATE ROLE train_reader LOGIN PASSWORD 'the-right-one'");
+            }
+            String url = secure.jdbcUrl("postgres") + "?sslmode=verify-full&sslrootcert=" + certificates.caPem.toAbsolutePath();
+            Path wrong = WORK.resolve("secrets").resolve("wrong-password");
+            Files.writeString(wrong, "not-the-right-one\n");
+            Path right = WORK.resolve("secrets").resolve("right-password");
+            Files.writeString(right, "the-right-one\n");
+            String invoices = data.resolve("invoices.jsonl").toString();
+
+            Run r = run("train", "--invoices", invoices, "--dispositions-jdbc", url, "--jdbc-user", "train_reader",
+                    "--jdbc-password", "${file:" + wrong + "}");
+            assertFailsFast(r, "--jdbc-user/--jdbc-password", "password authentication failed");
+            assertThat(r.err).doesNotContain("not-the-right-one").doesNotContain("sslrootcert");
+            assertFailsFast(run("train", "--invoices", invoices, "--dispositions-jdbc", url, "--jdbc-user", "no_such_role",
+                    "--jdbc-password", "${file:" + right + "}"), "--jdbc-user/--jdbc-password", "no_such_role");
+            assertFailsFast(run("train", "--invoices", invoices, "--dispositions-jdbc", url, "--jdbc-user", "train_reader",
+                    "--jdbc-password", "${file:" + right + "}"), "--dispositions-jdbc", "latest_dispositions");
+        }
     }
 
     private static void assertFailsFast(Run r, String option, String detail) {

@@ -133,6 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
         long positives = labelled.stream().filter(p -> labels.get(key(p))).count();
         o.printf(Locale.ROOT, "%d candidate pairs, %d dispositions on pairs, %d adjudicated candidate pairs (%d duplicates)%n",
                 pairs.size(), labels.size(), labelled.size(), positives);
+        o.println(candidatesPerInvoice(all, pairs));
         int split = (int) Math.round(labelled.size() * (1 - holdout));
         List<OfflinePairs.Pair> train = labelled.subList(0, split);
         List<OfflinePairs.Pair> test = labelled.subList(split, labelled.size());
@@ -314,6 +315,32 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static String oneLine(String message) {
         return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    /**
+     * Candidate pairs per invoice (replays dropped; credit notes have none), the multiplier of the
+     * model's scoring cost: mean, median, p90, p99, max. The offline index has no bucket cap, so this is
+     * at most what the job compares (the comparison cap, 64, is the same).
+     */
+    static String candidatesPerInvoice(List<Invoice> all, List<OfflinePairs.Pair> pairs) {
+        Map<String, Integer> perInvoice = new HashMap<>();
+        for (Invoice i : all) {
+            perInvoice.putIfAbsent(i.tenantId + '\u001f' + i.vendorId + '\u001f' + i.invoiceId, 0);
+        }
+        for (OfflinePairs.Pair p : pairs) {
+            perInvoice.merge(p.tenantId + '\u001f' + p.vendorId + '\u001f' + p.probe.invoiceId, 1, Integer::sum);
+        }
+        int[] counts = perInvoice.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+        if (counts.length == 0) {
+            return "no invoices";
+        }
+        return String.format(Locale.ROOT, "candidate pairs per invoice (%d invoices): mean %.2f, median %d, p90 %d,"
+                + " p99 %d, max %d", counts.length, (double) pairs.size() / counts.length, quantile(counts, 0.5),
+                quantile(counts, 0.9), quantile(counts, 0.99), counts[counts.length - 1]);
+    }
+
+    private static int quantile(int[] sorted, double q) {
+        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     private static String key(OfflinePairs.Pair p) {
