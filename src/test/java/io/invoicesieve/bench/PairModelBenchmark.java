@@ -33,7 +33,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The analysts' loop on the scorer's hot path, per invoice: the duplicate decision through
  * {@link Controls#duplicates} in rules-only mode (no controls), with 1,000 adjudicated pairs of the
- * vendor, and with the pair model active (every candidate pair scored). {@code candidates} earlier
+ * vendor, and with the pair model active (every candidate pair scored): {@code pairModel}'s artifact
+ * rates every pair a duplicate (the worst case: a reason listing up to 64 matches, ranked by insertion),
+ * {@code pairModelNoMatch}'s the same weights with a bias that no pair reaches (the scoring alone: features
+ * and the logistic, then no reason). {@code candidates} earlier
  * invoices of the vendor share the probe's amount (a subscription-like vendor: the worst case the
  * comparison cap allows is 64). Run alone:
  *
@@ -58,6 +61,7 @@ public class PairModelBenchmark {
     private Controls rulesOnly;
     private Controls withPairs;
     private Controls withModel;
+    private Controls withModelNoMatch;
     private SeenInvoice[] probes;
     private SeenInvoice[][][] buckets;
     private int next;
@@ -68,6 +72,7 @@ public class PairModelBenchmark {
         rulesOnly = new Controls();
         withPairs = new Controls();
         withModel = new Controls();
+        withModelNoMatch = new Controls();
         for (int i = 0; i < 1000; i++) {
             withPairs.apply(ControlCodec.parse("{\"control_id\":\"p" + i + "\",\"type\":\"NOT_DUPLICATE_PAIR\","
                     + "\"tenant_id\":\"t\",\"vendor_id\":\"v\",\"pair\":{\"invoice\":{\"invoice_id\":\"x" + i
@@ -88,6 +93,12 @@ public class PairModelBenchmark {
                 + "\"model\":" + artifact + ",\"actor\":\"bench\",\"at\":\"2026-03-03T00:00:00Z\"}"));
         withModel.apply(ControlCodec.parse("{\"control_id\":\"a\",\"type\":\"MODEL_ACTIVATE\",\"model_version\":\"bench\","
                 + "\"actor\":\"bench\",\"at\":\"2026-03-03T00:00:00Z\"}"));
+        String noMatch = new PairModel("bench-no-match", zeros, ones, w, -60, 0.5, 500)
+                .toJson(json.createObjectNode().put("labels", 500).put("positives", 100)).toString();
+        withModelNoMatch.apply(ControlCodec.parse("{\"control_id\":\"m\",\"type\":\"MODEL_PUBLISH\",\"model_version\":"
+                + "\"bench-no-match\",\"model\":" + noMatch + ",\"actor\":\"bench\",\"at\":\"2026-03-03T00:00:00Z\"}"));
+        withModelNoMatch.apply(ControlCodec.parse("{\"control_id\":\"a\",\"type\":\"MODEL_ACTIVATE\",\"model_version\":"
+                + "\"bench-no-match\",\"actor\":\"bench\",\"at\":\"2026-03-03T00:00:00Z\"}"));
         probes = new SeenInvoice[1024];
         buckets = new SeenInvoice[1024][][];
         int day = 20_500;
@@ -127,6 +138,11 @@ public class PairModelBenchmark {
     @Benchmark
     public Reason pairModel() {
         return run(withModel);
+    }
+
+    @Benchmark
+    public Reason pairModelNoMatch() {
+        return run(withModelNoMatch);
     }
 
     public static void main(String[] args) throws Exception {
