@@ -512,34 +512,28 @@ public final class Accuracy {
 
     /** Share of clean (not low-confidence) invoices put on REVIEW. */
     double falseReviewRate() {
-        int clean = 0;
-        int review = 0;
-        for (Truth t : truth.values()) {
-            if (CLEAN_KINDS.contains(t.kind) && !t.lowConfidence) {
-                clean++;
-                Outcome o = outcomes.get(t.key);
-                if (o != null && o.decision.equals("REVIEW")) {
-                    review++;
-                }
-            }
-        }
-        return frac(review, clean);
+        return falseRate("REVIEW");
     }
 
     /** Share of clean (not low-confidence) invoices put on HOLD. */
     double falseHoldRate() {
+        return falseRate("HOLD");
+    }
+
+    /** Share of clean (not low-confidence) invoices given {@code decision}: NaN when there are none. */
+    private double falseRate(String decision) {
         int clean = 0;
-        int hold = 0;
+        int flagged = 0;
         for (Truth t : truth.values()) {
             if (CLEAN_KINDS.contains(t.kind) && !t.lowConfidence) {
                 clean++;
                 Outcome o = outcomes.get(t.key);
-                if (o != null && o.decision.equals("HOLD")) {
-                    hold++;
+                if (o != null && o.decision.equals(decision)) {
+                    flagged++;
                 }
             }
         }
-        return frac(hold, clean);
+        return frac(flagged, clean);
     }
 
     /** Among caught resubmissions, the share whose matched_invoice_ids name the original. */
