@@ -174,6 +174,7 @@ public final class SieveConfig implements Serializable {
         requirePositive(SieveOptions.BANK_RETENTION, false);
         requirePositive(SieveOptions.REPLAY_RETENTION, false);
         requirePositive(SieveOptions.CLEANUP_INTERVAL, false);
+        requirePositive(SieveOptions.DUPLICATE_CROSS_VENDOR_ORDER_HOLD, true);
         if (get(SieveOptions.REPLAY_RETENTION).compareTo(get(SieveOptions.DUPLICATE_LOOKBACK)) < 0) {
             throw new IllegalArgumentException(
                     "Setting '" + SieveOptions.REPLAY_RETENTION.key() + "' must be at least '"

@@ -113,6 +113,20 @@ public final class SieveOptions {
                             "Most recent invoices kept per (tenant, remit account, normalized number) "
                                     + "for the cross-vendor match.");
 
+    public static final ConfigOption<Duration> DUPLICATE_CROSS_VENDOR_ORDER_HOLD =
+            ConfigOptions.key("sieve.duplicates.cross-vendor.order-hold")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "At a remit account several vendor ids use, a decision whose event time "
+                                    + "is more than this behind the wall clock (a replay, backfill or "
+                                    + "catch-up, when the scorer's subtasks can run days of event time "
+                                    + "apart) waits until the watermark passes its event time, so the "
+                                    + "vendors' entries meet in event-time order and the later entry is "
+                                    + "the one flagged. Live decisions are never held. In a streaming job "
+                                    + "a decision waits at most this long; a bounded input releases all at "
+                                    + "its end. 0 decides every invoice on arrival.");
+
     // ---------------------------------------------------------------- amounts
 
     public static final ConfigOption<Duration> AMOUNT_WINDOW =
@@ -175,12 +189,13 @@ public final class SieveOptions {
     public static final ConfigOption<Duration> CLEANUP_INTERVAL =
             ConfigOptions.key("sieve.state.cleanup-interval")
                     .durationType()
-                    .defaultValue(Duration.ofDays(7))
+                    .defaultValue(Duration.ofDays(30))
                     .withDescription(
                             "Cleanup timers of a key fire at most this often (event time): a purge visits "
                                     + "all of a vendor's state, so coarser is cheaper, at the price of "
-                                    + "keeping expired entries up to this much longer. Lookups still "
-                                    + "respect the lookback.");
+                                    + "keeping expired entries up to this much longer. At 30 d an entry "
+                                    + "of the 120 d lookback is visited about 5 times in its life (at 7 d, "
+                                    + "18). Lookups still respect the lookback.");
 
     // ---------------------------------------------------------------- decisions
 

@@ -19,6 +19,8 @@ public final class DetectorSettings implements Serializable {
     public final int sameDateHabit;
     public final boolean crossVendor;
     public final int crossVendorMaxBucket;
+    /** {@code sieve.duplicates.cross-vendor.order-hold}; 0: no decision is held. */
+    public final long crossVendorOrderHoldMillis;
     public final long amountWindowMillis;
     public final int amountMinHistory;
     public final int amountMaxSamples;
@@ -41,6 +43,7 @@ public final class DetectorSettings implements Serializable {
         this.sameDateHabit = config.get(SieveOptions.DUPLICATE_SAME_DATE_HABIT);
         this.crossVendor = config.get(SieveOptions.DUPLICATE_CROSS_VENDOR);
         this.crossVendorMaxBucket = config.get(SieveOptions.DUPLICATE_CROSS_VENDOR_MAX_BUCKET);
+        this.crossVendorOrderHoldMillis = config.millis(SieveOptions.DUPLICATE_CROSS_VENDOR_ORDER_HOLD);
         this.amountWindowMillis = config.millis(SieveOptions.AMOUNT_WINDOW);
         this.amountMinHistory = config.get(SieveOptions.AMOUNT_MIN_HISTORY);
         this.amountMaxSamples = config.get(SieveOptions.AMOUNT_MAX_SAMPLES);

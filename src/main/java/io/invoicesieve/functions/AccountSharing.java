@@ -10,17 +10,25 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
+import io.invoicesieve.state.AccountHistory;
+import io.invoicesieve.state.Descriptors;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,10 +41,21 @@ import java.util.Map;
  *
  * <p>Also counts the final decisions and reasons (metrics {@code decisions}, {@code reasons}).
  *
- * <p>Ordering: each vendor's decisions arrive in the scorer's order, but two vendors' decisions
- * come from different scorer subtasks, so of two entries of one invoice under two vendor ids
- * arriving within the network's buffering of each other, either may be the "original". The entries
- * of a vendor-master duplicate are usually days apart; the later one is flagged.
+ * <p>Ordering (order-hold): each vendor's decisions arrive in the scorer's order, but two vendors'
+ * decisions come from different scorer subtasks, and in a replay, backfill or catch-up one subtask
+ * can run days of event time ahead of the other, so the later entry of a vendor-master duplicate
+ * could arrive first and the original be flagged. At an account another vendor id already uses, a
+ * decision more than {@code sieve.duplicates.cross-vendor.order-hold} behind the clock therefore
+ * waits in {@code held-decisions} until the watermark passes its event time (an event-time timer at
+ * that time), and so does every later decision of the account while one waits; they are then
+ * matched across vendors in event-time order (BANK_SHARED is checked on arrival, as before). Live
+ * decisions (within the hold of the clock) go at once: their subtasks are milliseconds apart, the
+ * entries hours to weeks. In a streaming job a held decision
+ * waits at most the hold in processing time (a processing-time timer: the watermark stalls when all
+ * input is idle); a bounded input's end releases every held decision. Not ordered: the first
+ * decision on an account that makes it shared, if it is the later entry (the original was the other
+ * vendor's first invoice there). Metrics {@code decisionsHeldForOrder},
+ * {@code heldDecisionsReleasedByTimeout}.
  *
  * <p>State: see {@link AccountState}.
  */
@@ -47,6 +66,10 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     private final DetectorSettings settings;
 
     private transient AccountState account;
+    /** Decisions waiting for the watermark (order-hold), by event time. */
+    private transient MapState<Long, Decision[]> held;
+    private transient Counter heldForOrder;
+    private transient Counter releasedByTimeout;
     /** The analysts' controls (Controlled sets the live ones; empty: configured thresholds). */
     private transient Controls controls;
     private transient Map<DecisionType, Counter> decisions;
@@ -58,8 +81,17 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(AccountSharing.class);
     // ---- end ops ----
 
+    /** Whether the input is bounded (local, backfill): the hold then has no processing-time bound. */
+    private final boolean boundedInput;
+
+    /** The stage of a streaming job. */
     public AccountSharing(DetectorSettings settings) {
+        this(settings, false);
+    }
+
+    public AccountSharing(DetectorSettings settings, boolean boundedInput) {
         this.settings = settings;
+        this.boundedInput = boundedInput;
     }
 
     public static String key(Decision decision) {
@@ -88,6 +120,7 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     @Override
     public void open(OpenContext openContext) {
         account = new AccountState(getRuntimeContext(), settings);
+        held = getRuntimeContext().getMapState(Descriptors.heldDecisions());
         controls = new Controls();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         decisions = new EnumMap<>(DecisionType.class);
@@ -98,6 +131,8 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
         for (ReasonCode code : ReasonCode.values()) {
             reasons.put(code, metrics.addGroup("reason", code.name()).counter("reasons"));
         }
+        heldForOrder = metrics.counter("decisionsHeldForOrder");
+        releasedByTimeout = metrics.counter("heldDecisionsReleasedByTimeout");
         // ---- ops ----
         this.metrics = metrics;
         byModel = new HashMap<>();
@@ -108,22 +143,80 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
 
     @Override
     public void processElement(Decision decision, Context ctx, Collector<Decision> out) throws Exception {
+        TimerService timers = ctx.timerService();
         if (decision.remitAccountKey != null) {
             long time = decision.eventTime.toEpochMilli();
-            Reason shared = account.sharing.check(decision.remitAccountKey, decision.vendorId, time);
+            AccountHistory[] known = account.sharing.known();
+            boolean others = SharedAccountDetector.othersUse(known, decision.vendorId);
+            Reason shared = account.sharing.check(known, decision.remitAccountKey, decision.vendorId, time);
             if (shared != null) {
                 Decider.addReason(decision, shared);
             }
-            // a changed re-delivery was matched and indexed on its first delivery; its copy is not indexed
-            if (settings.crossVendor && !has(decision, ReasonCode.CHANGED_REDELIVERY)) {
-                Reason twin = account.crossVendor.check(probe(decision), !hasDuplicate(decision),
-                        ctx.timerService().currentWatermark());
-                if (twin != null) {
-                    Decider.addReason(decision, twin);
-                }
+            if (others && holds(time, timers)) {
+                hold(decision, time, timers);
+                return;
             }
-            account.scheduleCleanup(ctx.timerService(), time);
+            matchAcrossVendors(decision, others, timers.currentWatermark(), timers);
         }
+        decide(decision, out);
+    }
+
+    /**
+     * Whether a decision at an account another vendor id uses waits for the watermark (order-hold,
+     * see the class comment): it is ahead of the watermark, and it is a replay (event time more than
+     * the hold behind the clock) or an earlier decision of the account waits.
+     */
+    private boolean holds(long time, TimerService timers) throws Exception {
+        return settings.crossVendor
+                && settings.crossVendorOrderHoldMillis > 0
+                && time > timers.currentWatermark()
+                && (timers.currentProcessingTime() - time > settings.crossVendorOrderHoldMillis || !held.isEmpty());
+    }
+
+    private void hold(Decision decision, long time, TimerService timers) throws Exception {
+        held.put(time, append(held.get(time), decision));
+        timers.registerEventTimeTimer(time);
+        if (!boundedInput) {
+            // at most the hold in processing time (the watermark stalls when all input is idle), in
+            // whole seconds so that a burst shares one timer
+            long due = timers.currentProcessingTime() + settings.crossVendorOrderHoldMillis;
+            timers.registerProcessingTimeTimer(due - Math.floorMod(due, 1000L) + 1000L);
+        }
+        heldForOrder.inc();
+    }
+
+    private static Decision[] append(Decision[] waiting, Decision decision) {
+        if (waiting == null) {
+            return new Decision[] {decision};
+        }
+        Decision[] out = java.util.Arrays.copyOf(waiting, waiting.length + 1);
+        out[waiting.length] = decision;
+        return out;
+    }
+
+    /**
+     * The cross-vendor match of a decision with an account ({@code others}: another vendor id uses
+     * the account), against the account's invoices as of {@code watermark} (the event time the stage
+     * is at), then the key's cleanup timer (none at the end of event time).
+     */
+    private void matchAcrossVendors(Decision decision, boolean others, long watermark, TimerService timers)
+            throws Exception {
+        long time = decision.eventTime.toEpochMilli();
+        // a changed re-delivery was matched and indexed on its first delivery; its copy is not indexed
+        if (settings.crossVendor && !has(decision, ReasonCode.CHANGED_REDELIVERY)) {
+            // an account only this vendor has used holds only its invoices: nothing to search
+            Reason twin = account.crossVendor.check(probe(decision), others && !hasDuplicate(decision),
+                    Math.min(watermark, time));
+            if (twin != null) {
+                Decider.addReason(decision, twin);
+            }
+        }
+        if (!VendorHistory.isEndOfEventTime(watermark)) {
+            account.scheduleCleanup(timers, time);
+        }
+    }
+
+    private void decide(Decision decision, Collector<Decision> out) {
         controls.beforeDecide(decision);
         Decider.decide(decision, controls.thresholds(settings.thresholds));
         decisions.get(decision.decision).inc();
@@ -181,6 +274,56 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decision> out) throws Exception {
-        account.cleanup(timestamp, ctx.timerService());
+        TimerService timers = ctx.timerService();
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            releaseAll(timers, out);
+            return;
+        }
+        Decision[] due = held.get(timestamp);
+        if (due != null) {
+            held.remove(timestamp);
+            release(due, timers, out);
+        }
+        Long cleanup = account.pendingCleanup();
+        if (cleanup != null && cleanup == timestamp) {
+            account.cleanup(timestamp, timers);
+        }
+    }
+
+    /**
+     * The held decisions of one event time, in arrival order: matched across the account's vendors
+     * (held only at an account another vendor id uses) and decided.
+     */
+    private void release(Decision[] due, TimerService timers, Collector<Decision> out) throws Exception {
+        long watermark = timers.currentWatermark();
+        for (Decision decision : due) {
+            matchAcrossVendors(decision, true, watermark, timers);
+            decide(decision, out);
+        }
+    }
+
+    /**
+     * The hold's processing-time bound: the watermark has not passed what waits (all input idle, or
+     * a partition far behind), so the account's held decisions go now, in event-time order.
+     */
+    private void releaseAll(TimerService timers, Collector<Decision> out) throws Exception {
+        List<Long> times = new ArrayList<>();
+        for (Long time : held.keys()) {
+            times.add(time);
+        }
+        if (times.isEmpty()) {
+            return;
+        }
+        Collections.sort(times);
+        Long cleanup = account.pendingCleanup();
+        for (long time : times) {
+            Decision[] due = held.get(time);
+            held.remove(time);
+            if (cleanup == null || cleanup != time) {
+                timers.deleteEventTimeTimer(time);
+            }
+            releasedByTimeout.inc(due.length);
+            release(due, timers, out);
+        }
     }
 }

@@ -20,6 +20,7 @@ import io.invoicesieve.state.Uids;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -220,6 +221,7 @@ public final class InvoiceSievePipeline {
         // shared-accounts stage adding a reason) happens before the decision is emitted.
         env.getConfig().enableObjectReuse();
         DetectorSettings settings = new DetectorSettings(config, JobVersion.get());
+        boolean bounded = source.getBoundedness() == Boundedness.BOUNDED;
         if (env.getMaxParallelism() <= 0) {
             env.setMaxParallelism(DEFAULT_MAX_PARALLELISM);
         }
@@ -259,7 +261,7 @@ public final class InvoiceSievePipeline {
                     .uid(Uids.INVOICE_SCORER)
                     .name("Score invoices");
             decided = scored.keyBy(AccountSharing::key, Types.STRING)
-                    .process(new AccountSharing(settings))
+                    .process(new AccountSharing(settings, bounded))
                     .returns(TypeInformation.of(Decision.class))
                     .uid(Uids.ACCOUNT_SHARING)
                     .name("Shared accounts");
@@ -277,7 +279,7 @@ public final class InvoiceSievePipeline {
                     .name("Score invoices");
             decided = scored.keyBy(AccountSharing::key, Types.STRING)
                     .connect(controls)
-                    .process(new Controlled<>(new AccountSharing(settings)))
+                    .process(new Controlled<>(new AccountSharing(settings, bounded)))
                     .returns(TypeInformation.of(Decision.class))
                     .uid(Uids.ACCOUNT_SHARING)
                     .name("Shared accounts");

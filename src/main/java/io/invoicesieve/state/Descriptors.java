@@ -1,5 +1,7 @@
 package io.invoicesieve.state;
 
+import io.invoicesieve.model.Decision;
+
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,6 +19,9 @@ public final class Descriptors {
             Types.OBJECT_ARRAY(Types.POJO(AccountHistory.class));
     public static final TypeInformation<AccountInvoice[]> ACCOUNT_INVOICES =
             Types.OBJECT_ARRAY(Types.POJO(AccountInvoice.class));
+
+    public static final TypeInformation<Decision[]> HELD_DECISIONS =
+            Types.OBJECT_ARRAY(TypeInformation.of(Decision.class));
 
     private Descriptors() {}
 
@@ -75,5 +80,15 @@ public final class Descriptors {
      */
     public static MapStateDescriptor<String, AccountInvoice[]> accountInvoices() {
         return new MapStateDescriptor<>("account-invoices", Types.STRING, ACCOUNT_INVOICES);
+    }
+
+    /**
+     * account-sharing (since 0.2.0): event time (epoch ms) -> the decisions of this shared account
+     * held until the watermark passes that time ({@code sieve.duplicates.cross-vendor.order-hold}),
+     * each under the event-time timer of its time. Empty unless a replay or catch-up is in flight.
+     * Holds whole decisions: {@code serde/DecisionSerializer}'s format is part of savepoints from here on.
+     */
+    public static MapStateDescriptor<Long, Decision[]> heldDecisions() {
+        return new MapStateDescriptor<>("held-decisions", Types.LONG, HELD_DECISIONS);
     }
 }

@@ -58,6 +58,7 @@ final class JobWiring {
         }
         JobWiring w = new JobWiring(name);
         Map<String, String> s = w.settings;
+        s.putAll(io.invoicesieve.testing.Fixtures.STREAMING_TEST_SETTINGS);
         s.put(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
         s.put(ConnectorOptions.KAFKA_INPUT_TOPIC.key(), name + "-invoices");
         s.put(ConnectorOptions.KAFKA_DECISIONS_TOPIC.key(), name + "-decisions");

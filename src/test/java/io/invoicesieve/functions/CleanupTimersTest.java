@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The one cleanup timer per key (README: State and how it is bounded), at the exact times the
- * retentions give: the first multiple of sieve.state.cleanup-interval (7 d) after the earliest expiry
+ * retentions give: the first multiple of sieve.state.cleanup-interval (7 d here) after the earliest expiry
  * for the scorer, the next midnight for the shared-accounts stage; each firing purges exactly what
  * expired, re-arms for the next expiry, and the last leaves the key empty. The firings at the end of
  * event time, which purge nothing: {@link EndOfEventTimeTest}.
@@ -36,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CleanupTimersTest {
 
     private static final long WEEK = 7 * DAY;
+    /** A weekly interval (the default is 30 d): more firings within the retentions to check. */
+    private static final java.util.Map<String, String> WEEKLY = java.util.Map.of("sieve.state.cleanup-interval", "7 d");
     private static final long T0 = Fixtures.BASE.toEpochMilli();
 
     /** The next multiple of {@code interval} strictly after {@code t}, computed here, not by EventTimes. */
@@ -54,7 +56,7 @@ class CleanupTimersTest {
 
     @Test
     void theScorersTimerFollowsEachRetentionInTurn() throws Exception {
-        DetectorSettings settings = Fixtures.settings();
+        DetectorSettings settings = Fixtures.settings(WEEKLY);
         try (KeyedOneInputStreamOperatorTestHarness<String, Invoice, Decision> h = InvoiceScorerTest.harness(settings)) {
             Invoice inv = invoice("a-1").number("INV-1").build();
             String key = InvoiceScorer.key(inv);
@@ -99,7 +101,7 @@ class CleanupTimersTest {
 
     @Test
     void aLaterInvoiceNeverPostponesTheTimerAndAnEarlierDueOneReplacesIt() throws Exception {
-        DetectorSettings settings = Fixtures.settings();
+        DetectorSettings settings = Fixtures.settings(WEEKLY);
         try (KeyedOneInputStreamOperatorTestHarness<String, Invoice, Decision> h = InvoiceScorerTest.harness(settings)) {
             Invoice late = invoice("a-2").number("INV-2").day(30).build();
             String key = InvoiceScorer.key(late);
@@ -118,7 +120,7 @@ class CleanupTimersTest {
 
     @Test
     void aPurgeRearmsAtLeastOneIntervalLater() throws Exception {
-        DetectorSettings settings = Fixtures.settings();
+        DetectorSettings settings = Fixtures.settings(WEEKLY);
         try (KeyedOneInputStreamOperatorTestHarness<String, Invoice, Decision> h = InvoiceScorerTest.harness(settings)) {
             Invoice inv = invoice("a-1").number("INV-1").build();
             String key = InvoiceScorer.key(inv);

@@ -72,6 +72,7 @@ final class ConnectorsTestKit {
             st.execute("CREATE DATABASE " + name);
         }
         Map<String, String> s = new HashMap<>();
+        s.putAll(io.invoicesieve.testing.Fixtures.STREAMING_TEST_SETTINGS);
         s.put(ConnectorOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
         s.put(ConnectorOptions.KAFKA_INPUT_TOPIC.key(), name + "-invoices");
         s.put(ConnectorOptions.KAFKA_DECISIONS_TOPIC.key(), name + "-decisions");

@@ -1,6 +1,7 @@
 package io.invoicesieve.testing;
 
 import io.invoicesieve.config.SieveConfig;
+import io.invoicesieve.config.SieveOptions;
 import io.invoicesieve.detect.DetectorSettings;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.serde.InvoiceParser;
@@ -17,6 +18,17 @@ public final class Fixtures {
 
     public static final Instant BASE = Instant.parse("2026-03-02T09:00:00Z");
     public static final long DAY = Duration.ofDays(1).toMillis();
+
+    /**
+     * {@code sieve.duplicates.cross-vendor.order-hold} of the streaming ITCases. Their invoices are
+     * dated around March 2026 and run months later, so every one is a replay, and at an account two
+     * vendor ids use its decision would wait for the watermark, or for the 10 min default when the
+     * input goes idle at the end of a test. One second keeps their waits short and still takes the
+     * hold's path (state, timers, savepoints, rescaling); the hold itself is tested by OrderHoldTest
+     * (harness) and AccuracyITCase (bounded input, the default).
+     */
+    public static final Map<String, String> STREAMING_TEST_SETTINGS =
+            Map.of(SieveOptions.DUPLICATE_CROSS_VENDOR_ORDER_HOLD.key(), "1 s");
 
     private Fixtures() {}
 

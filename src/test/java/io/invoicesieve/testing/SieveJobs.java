@@ -62,7 +62,9 @@ public final class SieveJobs {
                         .monitorContinuously(Duration.ofMillis(100))
                         .build();
         CollectingSink.clear(bucket);
-        InvoiceSievePipeline.with(SieveConfig.of(settings))
+        Map<String, String> all = new java.util.HashMap<>(Fixtures.STREAMING_TEST_SETTINGS);
+        all.putAll(settings);
+        InvoiceSievePipeline.with(SieveConfig.of(all))
                 .source(source)
                 .decisionSink(TEST_SINK_UID, "Collect decisions", new CollectingSink(bucket))
                 .build(env);

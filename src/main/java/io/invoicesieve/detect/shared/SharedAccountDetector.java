@@ -53,7 +53,21 @@ public final class SharedAccountDetector {
      * remembers this vendor's use.
      */
     public Reason check(String accountKey, String vendorId, long time) throws Exception {
-        AccountHistory[] known = vendors.value();
+        return check(known(), accountKey, vendorId, time);
+    }
+
+    /** The vendors that use the account (null: none yet), as {@link #check(AccountHistory[], String, String, long)} takes them. */
+    public AccountHistory[] known() throws Exception {
+        return vendors.value();
+    }
+
+    /** Whether a vendor other than {@code vendorId} is among {@code known}. */
+    public static boolean othersUse(AccountHistory[] known, String vendorId) {
+        return known != null && (known.length > 1 || known.length == 1 && !known[0].id.equals(vendorId));
+    }
+
+    /** {@link #check(String, String, long)} with the vendors already read by {@link #known()}. */
+    public Reason check(AccountHistory[] known, String accountKey, String vendorId, long time) throws Exception {
         if (known != null && known.length > MAX_VENDORS) {
             // a longer list restored from a savepoint of 0.1.0
             known = bounded(known);

@@ -321,8 +321,9 @@ public final class Accuracy {
         if (pairs > 0) {
             b.append(String.format(Locale.ROOT,
                     "%nCross-vendor pairs where either entry was flagged naming the other: %d of %d (%s). The two "
-                            + "entries come from two scorer subtasks; when the later one reaches the account-keyed stage "
-                            + "first, the earlier one is held naming it (counted above as a miss and a false flag).%n",
+                            + "entries come from two scorer subtasks; in a replay the account-keyed stage holds them until "
+                            + "the watermark (sieve.duplicates.cross-vendor.order-hold) so that the later one is flagged. A "
+                            + "pair flagged on the earlier entry counts above as a miss and a false flag.%n",
                     pairFlagged, pairs, ratio(pairFlagged, pairs)));
         }
         b.append(String.format(Locale.ROOT,
