@@ -42,6 +42,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ObjLongConsumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -124,7 +125,7 @@ final class KafkaLatencyBenchmark {
                     long lost = 0;
                     for (int w = 0; w < windows; w++) {
                         consumer.startWindow();
-                        double actual = pacer.send(rate, windowSeconds, consumer);
+                        double actual = pacer.send(rate, windowSeconds, SENT::put);
                         // drain: wait up to 10 s for the window's decisions
                         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                         while (consumer.pending() > 0 && System.nanoTime() < deadline) {
@@ -174,7 +175,7 @@ final class KafkaLatencyBenchmark {
     }
 
     /** [invoiceId, payload] of the first delivery of each well-formed invoice, in file order. */
-    private static List<String[]> loadPayloads(BenchData data) throws IOException {
+    static List<String[]> loadPayloads(BenchData data) throws IOException {
         InvoiceParser parser = new InvoiceParser();
         List<String[]> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -213,8 +214,11 @@ final class KafkaLatencyBenchmark {
             this.topic = topic;
         }
 
-        /** Returns the achieved send rate. */
-        double send(int rate, int seconds, Consumer consumer) {
+        /**
+         * Sends {@code rate} x {@code seconds} invoices at fixed intervals and returns the achieved send
+         * rate; {@code onSend} (null: not recorded) gets each invoice id with its send time (nanoTime).
+         */
+        double send(int rate, int seconds, ObjLongConsumer<String> onSend) {
             long interval = 1_000_000_000L / rate;
             long count = (long) rate * seconds;
             long begin = System.nanoTime();
@@ -240,8 +244,8 @@ final class KafkaLatencyBenchmark {
                     payload = payload.replace("\"invoice_id\":\"" + id + "\"", "\"invoice_id\":\"" + newId + "\"");
                     id = newId;
                 }
-                if (consumer != null) {
-                    SENT.put(id, System.nanoTime());
+                if (onSend != null) {
+                    onSend.accept(id, System.nanoTime());
                 }
                 producer.send(new ProducerRecord<>(topic, null, payload.getBytes(StandardCharsets.UTF_8)));
             }
