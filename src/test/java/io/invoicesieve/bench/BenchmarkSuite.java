@@ -123,8 +123,8 @@ public final class BenchmarkSuite {
             List<Integer> rates = Arrays.stream(System.getProperty("bench.latency.rates", "5000,20000").split(","))
                     .map(Integer::valueOf).collect(Collectors.toList());
             results.put("latency", EndToEndLatencyBenchmark.run(data, new EndToEndLatencyBenchmark.Settings(rates, repeats,
-                    Integer.getInteger("bench.latency.seconds", quick ? 5 : 20), quick ? 5 : 15,
-                    Integer.getInteger("bench.latency.rampFrom", 5_000),
+                    Integer.getInteger("bench.latency.seconds", quick ? 5 : 20), quick ? 5 : 30,
+                    Integer.getInteger("bench.latency.rampFrom", 1_000),
                     Double.parseDouble(System.getProperty("bench.latency.rampFactor", "1.5")),
                     Integer.getInteger("bench.latency.rampMax", 200_000), Integer.getInteger("bench.latency.rampRefine", 2),
                     Integer.getInteger("bench.latency.rampSeconds", quick ? 6 : 10), 2), work));

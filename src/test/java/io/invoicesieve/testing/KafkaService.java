@@ -123,7 +123,8 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
     /**
      * The broker of {@link #start()} as a JVM of its own (PLAINTEXT only), under
      * target/services/kafka-process-&lt;jvm pid&gt;/: {@code server.properties}, the log directory, the
-     * broker's log ({@code kafka.log}) and console ({@code kafka.out}). First
+     * broker's log ({@code kafka.log}), console ({@code kafka.out}) and pid ({@code kafka.pid}, for
+     * the clean-up after a JVM that died without its shutdown hooks). First
      * {@code kafka.tools.StorageTool format} as a process, then {@code kafka.Kafka server.properties}
      * with the JVM options of Kafka's {@code kafka-server-start.sh} (1 GB fixed heap, G1 with 20 ms
      * pause target). Its class path is this JVM's, the one the in-process broker runs on: the
@@ -133,6 +134,8 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
      */
     public static KafkaService startProcess() {
         long begin = System.nanoTime();
+        // the broker and folder of a JVM that died without its shutdown hooks (kill -9)
+        ServiceSupport.reapStale("kafka-process", "kafka.pid");
         Path dir = ServiceSupport.newInstanceDir("kafka-process");
         Path logDir = dir.resolve("log");
         ServiceSupport.deleteRecursively(logDir);
@@ -173,6 +176,12 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         List<String> server = new ArrayList<>(java);
         server.addAll(List.of("kafka.Kafka", serverProperties.toString()));
         FlinkProcess broker = FlinkProcess.start("kafka", server, dir, dir);
+        try {
+            Files.writeString(dir.resolve("kafka.pid"), broker.pid() + "\n");
+        } catch (IOException e) {
+            broker.kill();
+            throw new UncheckedIOException(e);
+        }
         KafkaService kafka = new KafkaService(null, broker, config, dir, bootstrap, null);
         kafka.awaitBroker(Duration.ofSeconds(120));
         System.out.printf("KafkaService: %s started as process %d in %d ms%n", bootstrap, broker.pid(),
