@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 
 /**
  * The benchmark command (not a test): {@code mvn -B -Pbench verify -DskipTests}. Runs the parts named
- * by {@code -Dbench.parts} (default all: pipeline,kafka,state,jmh,sql) and writes
+ * by {@code -Dbench.parts} (default all: pipeline,kafka,latency,state,jmh,sql) and writes
  * {@code benchmarks/results.json} and {@code benchmarks/REPORT.md}. {@code -Dbench.quick=true} is the
  * smoke run (smaller input, fewer and shorter windows); see benchmarks/README.md.
  */
@@ -36,7 +36,7 @@ public final class BenchmarkSuite {
 
     public static void main(String[] args) throws Exception {
         boolean quick = Boolean.getBoolean("bench.quick");
-        List<String> parts = Arrays.asList(System.getProperty("bench.parts", "pipeline,kafka,state,jmh,sql").split(","));
+        List<String> parts = Arrays.asList(System.getProperty("bench.parts", "pipeline,kafka,latency,state,jmh,sql").split(","));
         int invoices = Integer.getInteger("bench.invoices", quick ? 100_000 : 500_000);
         int days = Integer.getInteger("bench.days", 90);
         int repeats = Integer.getInteger("bench.repeats", 3);
@@ -117,6 +117,17 @@ public final class BenchmarkSuite {
                         Long.parseLong(timeout)));
             }
             results.put("kafka", kafka);
+            save(out, results);
+        }
+        if (parts.contains("latency")) {
+            List<Integer> rates = Arrays.stream(System.getProperty("bench.latency.rates", "5000,20000").split(","))
+                    .map(Integer::valueOf).collect(Collectors.toList());
+            results.put("latency", EndToEndLatencyBenchmark.run(data, new EndToEndLatencyBenchmark.Settings(rates, repeats,
+                    Integer.getInteger("bench.latency.seconds", quick ? 5 : 20), quick ? 5 : 30,
+                    Integer.getInteger("bench.latency.rampFrom", 1_000),
+                    Double.parseDouble(System.getProperty("bench.latency.rampFactor", "1.5")),
+                    Integer.getInteger("bench.latency.rampMax", 200_000), Integer.getInteger("bench.latency.rampRefine", 2),
+                    Integer.getInteger("bench.latency.rampSeconds", quick ? 6 : 10), 2), work));
             save(out, results);
         }
         if (parts.contains("state")) {

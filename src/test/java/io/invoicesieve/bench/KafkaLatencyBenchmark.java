@@ -42,6 +42,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ObjLongConsumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -124,7 +125,7 @@ final class KafkaLatencyBenchmark {
                     long lost = 0;
                     for (int w = 0; w < windows; w++) {
                         consumer.startWindow();
-                        double actual = pacer.send(rate, windowSeconds, consumer);
+                        double actual = pacer.send(rate, windowSeconds, SENT::put);
                         // drain: wait up to 10 s for the window's decisions
                         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                         while (consumer.pending() > 0 && System.nanoTime() < deadline) {
@@ -173,16 +174,16 @@ final class KafkaLatencyBenchmark {
         }
     }
 
-    /** [invoiceId, payload] of the first delivery of each well-formed invoice, in file order. */
-    private static List<String[]> loadPayloads(BenchData data) throws IOException {
+    /** [invoiceId, payload, tenantId] of the first delivery of each well-formed invoice, in file order. */
+    static List<String[]> loadPayloads(BenchData data) throws IOException {
         InvoiceParser parser = new InvoiceParser();
         List<String[]> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String line : Files.readAllLines(data.invoices, StandardCharsets.UTF_8)) {
             try {
-                String id = parser.parse(line).invoiceId;
-                if (seen.add(id)) {
-                    out.add(new String[] {id, line});
+                var invoice = parser.parse(line);
+                if (seen.add(invoice.invoiceId)) {
+                    out.add(new String[] {invoice.invoiceId, line, invoice.tenantId});
                 }
             } catch (Exception malformed) {
                 // no decision to wait for
@@ -199,7 +200,12 @@ final class KafkaLatencyBenchmark {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Sends at a fixed rate; after the data set is used up, ids get a cycle suffix so they stay unique. */
+    /**
+     * Sends at a fixed rate. Each later pass over the data set sends it again as new tenants (tenant_id
+     * and invoice_id with the pass number appended): ids stay unique, and a pass does not repeat the
+     * earlier ones invoice for invoice, which would add one exact duplicate per pass to every duplicate
+     * bucket and make each pass costlier than the one before.
+     */
     static final class Pacer {
         private final List<String[]> payloads;
         private final KafkaProducer<byte[], byte[]> producer;
@@ -213,8 +219,11 @@ final class KafkaLatencyBenchmark {
             this.topic = topic;
         }
 
-        /** Returns the achieved send rate. */
-        double send(int rate, int seconds, Consumer consumer) {
+        /**
+         * Sends {@code rate} x {@code seconds} invoices at fixed intervals and returns the achieved send
+         * rate; {@code onSend} (null: not recorded) gets each invoice id with its send time (nanoTime).
+         */
+        double send(int rate, int seconds, ObjLongConsumer<String> onSend) {
             long interval = 1_000_000_000L / rate;
             long count = (long) rate * seconds;
             long begin = System.nanoTime();
@@ -237,11 +246,12 @@ final class KafkaLatencyBenchmark {
                 String payload = p[1];
                 if (cycle > 0) {
                     String newId = id + "~c" + cycle;
-                    payload = payload.replace("\"invoice_id\":\"" + id + "\"", "\"invoice_id\":\"" + newId + "\"");
+                    payload = payload.replace("\"invoice_id\":\"" + id + "\"", "\"invoice_id\":\"" + newId + "\"")
+                            .replace("\"tenant_id\":\"" + p[2] + "\"", "\"tenant_id\":\"" + p[2] + ".c" + cycle + "\"");
                     id = newId;
                 }
-                if (consumer != null) {
-                    SENT.put(id, System.nanoTime());
+                if (onSend != null) {
+                    onSend.accept(id, System.nanoTime());
                 }
                 producer.send(new ProducerRecord<>(topic, null, payload.getBytes(StandardCharsets.UTF_8)));
             }

@@ -141,6 +141,10 @@ final class Report {
                     + "checkpoint that covers them completes, so exactly-once latency is bounded below by the checkpoint "
                     + "interval (on average half an interval plus the checkpoint duration, at worst a whole interval).\n\n");
         }
+        if (r.containsKey("latency")) {
+            b.append("## 2b. End-to-end latency, broker and job out of process\n\n");
+            b.append(EndToEndLatencyBenchmark.render(map(r.get("latency"))));
+        }
         if (r.containsKey("state")) {
             b.append("## 3. State after ").append(data.get("days")).append(" days of history\n\n");
             b.append("The whole data set through the job (parallelism 2) from a continuously monitored directory (so no "

@@ -1,10 +1,16 @@
 package io.invoicesieve.testing;
 
+import io.invoicesieve.testing.cluster.FlinkProcess;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,6 +55,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * It starts in about 2 s, and dies with the JVM, so it needs no shutdown hook. StorageTool and
  * KafkaRaftServer are internal APIs: bump {@code kafka.broker.version} only together with the
  * connector's kafka-clients, and re-check this class then.
+ *
+ * <p>{@link #startProcess} runs the same broker configuration as an OS process of its own, the way a
+ * platform team runs Kafka ({@code kafka-storage.sh format}, then {@code kafka-server-start.sh}): for
+ * measurements where the broker must not share the JVM (heap, GC pauses, threads) with the client.
  */
 public final class KafkaService implements CloseableResource, AutoCloseable {
 
@@ -59,15 +69,19 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         }
     }
 
+    /** In-process mode: the broker; null when it is a {@link #process}. */
     private volatile KafkaRaftServer server;
+    /** Out-of-process mode ({@link #startProcess}): the broker's JVM; null in-process. */
+    private final FlinkProcess process;
     private final KafkaConfig config;
     private final Path dir;
     private final String bootstrapServers;
     private final String secureBootstrapServers;
 
-    private KafkaService(KafkaRaftServer server, KafkaConfig config, Path dir, String bootstrapServers,
-            String secureBootstrapServers) {
+    private KafkaService(KafkaRaftServer server, FlinkProcess process, KafkaConfig config, Path dir,
+            String bootstrapServers, String secureBootstrapServers) {
         this.server = server;
+        this.process = process;
         this.config = config;
         this.dir = dir;
         this.bootstrapServers = bootstrapServers;
@@ -94,15 +108,98 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         Path dir = ServiceSupport.newInstanceDir(name);
         Path logDir = dir.resolve("log");
         ServiceSupport.deleteRecursively(logDir);
-        int brokerPort = ServiceSupport.freePort();
-        int controllerPort = ServiceSupport.freePort();
-        String bootstrap = ServiceSupport.LOOPBACK + ":" + brokerPort;
+        String bootstrap = ServiceSupport.LOOPBACK + ":" + ServiceSupport.freePort();
+        String secure = certificates == null ? null : ServiceSupport.LOOPBACK + ":" + ServiceSupport.freePort();
+        KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, bootstrap, secure, certificates), false);
+        format(logDir, config);
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, Option.apply("kafka-it"));
+        server.startup();
+        KafkaService kafka = new KafkaService(server, null, config, dir, bootstrap, secure);
+        kafka.awaitBroker(Duration.ofSeconds(60));
+        System.out.printf("KafkaService: %s started in %d ms%n", bootstrap, ServiceSupport.millisSince(begin));
+        return kafka;
+    }
 
+    /**
+     * The broker of {@link #start()} as a JVM of its own (PLAINTEXT only), under
+     * target/services/kafka-process-&lt;jvm pid&gt;/: {@code server.properties}, the log directory, the
+     * broker's log ({@code kafka.log}), console ({@code kafka.out}) and pid ({@code kafka.pid}, for
+     * the clean-up after a JVM that died without its shutdown hooks). First
+     * {@code kafka.tools.StorageTool format} as a process, then {@code kafka.Kafka server.properties}
+     * with the JVM options of Kafka's {@code kafka-server-start.sh} (1 GB fixed heap, G1 with 20 ms
+     * pause target). Its class path is this JVM's, the one the in-process broker runs on: the
+     * kafka_2.13 jars, their dependencies and the log4j binding (among the test's other jars, which
+     * the broker does not load). The caller closes it (SIGTERM:
+     * a controlled shutdown); a JVM that exits first takes it down too ({@link FlinkProcess}).
+     */
+    public static KafkaService startProcess() {
+        long begin = System.nanoTime();
+        // the broker and folder of a JVM that died without its shutdown hooks (kill -9)
+        ServiceSupport.reapStale("kafka-process", "kafka.pid");
+        Path dir = ServiceSupport.newInstanceDir("kafka-process");
+        Path logDir = dir.resolve("log");
+        ServiceSupport.deleteRecursively(logDir);
+        String bootstrap = ServiceSupport.LOOPBACK + ":" + ServiceSupport.freePort();
+        Properties props = brokerProperties(logDir, bootstrap, null, null);
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
+        Path serverProperties = dir.resolve("server.properties");
+        Path log4j = dir.resolve("log4j2.properties");
+        try (OutputStream out = Files.newOutputStream(serverProperties)) {
+            props.store(out, "written by io.invoicesieve.testing.KafkaService");
+            Files.writeString(log4j, "rootLogger.level = INFO\n"
+                    + "rootLogger.appenderRef.file.ref = File\n"
+                    + "appender.file.name = File\n"
+                    + "appender.file.type = File\n"
+                    + "appender.file.fileName = " + dir.resolve("kafka.log") + "\n"
+                    + "appender.file.layout.type = PatternLayout\n"
+                    + "appender.file.layout.pattern = [%d] %p %m (%c)%n\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> java = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+                "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-Dlog4j2.configurationFile=file:" + log4j, "-Dlog4j.configurationFile=file:" + log4j,
+                "-cp", System.getProperty("java.class.path")));
+
+        List<String> format = new ArrayList<>(java);
+        format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                "-c", serverProperties.toString()));
+        FlinkProcess formatting = FlinkProcess.start("kafka-format", format, dir, dir);
+        Integer formatted = formatting.awaitExit(Duration.ofSeconds(120));
+        if (formatted == null || formatted != 0) {
+            formatting.kill();
+            throw new IllegalStateException("Kafka storage format failed:\n" + formatting.tail(40));
+        }
+        List<String> server = new ArrayList<>(java);
+        server.addAll(List.of("kafka.Kafka", serverProperties.toString()));
+        FlinkProcess broker = FlinkProcess.start("kafka", server, dir, dir);
+        try {
+            Files.writeString(dir.resolve("kafka.pid"), broker.pid() + "\n");
+        } catch (IOException e) {
+            broker.kill();
+            throw new UncheckedIOException(e);
+        }
+        KafkaService kafka = new KafkaService(null, broker, config, dir, bootstrap, null);
+        kafka.awaitBroker(Duration.ofSeconds(120));
+        System.out.printf("KafkaService: %s started as process %d in %d ms%n", bootstrap, broker.pid(),
+                ServiceSupport.millisSince(begin));
+        return kafka;
+    }
+
+    /**
+     * The one-node KRaft broker (combined broker and controller, the controller on a free loopback
+     * port) with its log in {@code logDir}: PLAINTEXT on {@code bootstrap}, and with
+     * {@code certificates} also SASL_SSL on {@code secure}.
+     */
+    private static Properties brokerProperties(Path logDir, String bootstrap, String secure, TestCertificates certificates) {
+        int controllerPort = ServiceSupport.freePort();
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + ServiceSupport.LOOPBACK + ":" + controllerPort);
-        String secure = certificates == null ? null : ServiceSupport.LOOPBACK + ":" + ServiceSupport.freePort();
         props.put("listeners", "PLAINTEXT://" + bootstrap + ",CONTROLLER://" + ServiceSupport.LOOPBACK + ":" + controllerPort
                 + (secure == null ? "" : ",SASL_SSL://" + secure));
         props.put("advertised.listeners", "PLAINTEXT://" + bootstrap + (secure == null ? "" : ",SASL_SSL://" + secure));
@@ -127,6 +224,8 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
         props.put("transaction.state.log.num.partitions", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         // Flink's exactly-once KafkaSink defaults transaction.timeout.ms to 1 h; the broker's default
         // ceiling is 15 min, which would fail every exactly-once job at InitProducerId.
@@ -137,15 +236,7 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
         props.put("num.io.threads", "2");
         props.put("background.threads", "2");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
-
-        KafkaConfig config = KafkaConfig.fromProps(props, false);
-        format(logDir, config);
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, Option.apply("kafka-it"));
-        server.startup();
-        KafkaService kafka = new KafkaService(server, config, dir, bootstrap, secure);
-        kafka.awaitBroker(Duration.ofSeconds(60));
-        System.out.printf("KafkaService: %s started in %d ms%n", bootstrap, ServiceSupport.millisSince(begin));
-        return kafka;
+        return props;
     }
 
     /** What {@code kafka-storage.sh format} does, without StorageTool.main's System.exit. */
@@ -169,8 +260,9 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
+            String logs = process == null ? "" : "\n" + process.tail(40);
             close();
-            throw new IllegalStateException("Kafka broker did not come up at " + bootstrapServers, e);
+            throw new IllegalStateException("Kafka broker did not come up at " + bootstrapServers + logs, e);
         }
     }
 
@@ -179,9 +271,12 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
      * of the KafkaRaftServer (its logs, the consumer offsets and the transaction log are flushed),
      * then a new KafkaRaftServer on the same config, ports and log directory (not formatted again),
      * waiting until it answers. {@code down} is how long it stays down in between. Returns the
-     * milliseconds from the start of the shutdown until the new broker answers.
+     * milliseconds from the start of the shutdown until the new broker answers. In-process brokers only.
      */
     public synchronized long restart(Duration down) {
+        if (server == null) {
+            throw new IllegalStateException("restart is for the in-process broker, not the one of startProcess");
+        }
         long begin = System.nanoTime();
         server.shutdown();
         server.awaitShutdown();
@@ -229,8 +324,12 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        if (process != null) {
+            process.stop(Duration.ofSeconds(30));
+        } else {
+            server.shutdown();
+            server.awaitShutdown();
+        }
         ServiceSupport.deleteRecursively(dir);
     }
 }

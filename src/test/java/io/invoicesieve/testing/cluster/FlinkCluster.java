@@ -337,8 +337,15 @@ public final class FlinkCluster implements AutoCloseable {
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(memory);
         command.addAll(split(addOpens()));
+        // env.java.opts.all, as Flink's bin/ scripts pass it to every JVM
+        List<String> opts = split(config.getOrDefault("env.java.opts.all", ""));
+        command.addAll(opts);
         // Fewer GC and JIT threads than the defaults: 2 cores shared by up to five JVMs and the services.
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:CICompilerCount=2", "-XX:-UsePerfData"));
+        // A collector chosen in env.java.opts.all wins (the JVM refuses two).
+        if (opts.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            command.add("-XX:+UseSerialGC");
+        }
+        command.addAll(List.of("-XX:CICompilerCount=2", "-XX:-UsePerfData"));
         Path tmp = createDirectories(dir.resolve("tmp"));
         command.add("-Djava.io.tmpdir=" + tmp);
         command.add("-Dlog.file=" + logs.resolve(logName + ".log"));

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * One JVM of a {@link FlinkCluster} (a JobManager or a TaskManager): its process, its Flink log
  * ({@code <name>.log}) and its stdout/stderr ({@code <name>.out}) in the cluster's folder under target/.
  * Every process started here is also killed by one JVM shutdown hook, so a test JVM that ends without
- * closing its cluster (a failed assertion in a constructor, Ctrl-C) leaves no Flink JVM behind.
+ * closing its cluster (a failed assertion in a constructor, Ctrl-C) leaves no Flink JVM behind. The
+ * out-of-process Kafka broker ({@code KafkaService.startProcess}) runs through it too.
  */
 public final class FlinkProcess {
 
@@ -48,7 +49,7 @@ public final class FlinkProcess {
     }
 
     /** Starts {@code command}; {@code logDir/<name>.log} is the Flink log, {@code <name>.out} the console. */
-    static FlinkProcess start(String name, List<String> command, Path workDir, Path logDir) {
+    public static FlinkProcess start(String name, List<String> command, Path workDir, Path logDir) {
         Path out = logDir.resolve(name + ".out");
         Path log = logDir.resolve(name + ".log");
         try {
@@ -101,6 +102,11 @@ public final class FlinkProcess {
         if (!await(grace)) {
             kill();
         }
+    }
+
+    /** Waits up to {@code timeout} for the process to end; its exit code, or null if it still runs. */
+    public Integer awaitExit(Duration timeout) {
+        return await(timeout) ? process.exitValue() : null;
     }
 
     private boolean await(Duration timeout) {
