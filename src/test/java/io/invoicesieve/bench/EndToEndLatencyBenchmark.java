@@ -7,13 +7,10 @@ import io.invoicesieve.testing.cluster.FlinkCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
@@ -600,20 +597,7 @@ final class EndToEndLatencyBenchmark {
         Consumer(String bootstrap, String topic, int partitions, int isolation, Tracker tracker) {
             this.isolation = isolation;
             this.tracker = tracker;
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ISOLATION[isolation]);
-            p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
-            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int i = 0; i < partitions; i++) {
-                tps.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            consumer = KafkaLatencyBenchmark.decisionsConsumer(bootstrap, topic, partitions, ISOLATION[isolation]);
         }
 
         @Override

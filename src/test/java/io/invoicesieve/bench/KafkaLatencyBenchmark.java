@@ -260,6 +260,30 @@ final class KafkaLatencyBenchmark {
         }
     }
 
+    /**
+     * A consumer of all {@code partitions} of the decisions topic from its beginning, tuned to see each
+     * record as soon as it is readable (fetch.min.bytes 1, 100 ms fetch wait), at {@code isolation}.
+     */
+    static KafkaConsumer<byte[], byte[]> decisionsConsumer(String bootstrap, String topic, int partitions,
+            String isolation) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) {
+            tps.add(new TopicPartition(topic, i));
+        }
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        return consumer;
+    }
+
     /** Reads decisions as they arrive; latency samples of the current window. */
     static final class Consumer implements Runnable {
         private final KafkaConsumer<byte[], byte[]> consumer;
@@ -269,19 +293,7 @@ final class KafkaLatencyBenchmark {
         private int n;
 
         Consumer(String bootstrap, String topic, int partitions) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
-            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int i = 0; i < partitions; i++) {
-                tps.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            consumer = decisionsConsumer(bootstrap, topic, partitions, "read_uncommitted");
         }
 
         @Override

@@ -8,15 +8,12 @@ import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.testing.Fixtures;
+import io.invoicesieve.testing.KeyedHarnesses;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.function.SerializableFunction;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,16 +53,7 @@ class EndOfEventTimeTest {
     private <I> KeyedOneInputStreamOperatorTestHarness<String, I, Decision> harness(
             String backend, KeyedProcessFunction<String, I, Decision> function,
             SerializableFunction<I, String> key, OperatorSubtaskState restoreFrom) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, I, Decision> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), key::apply, Types.STRING);
-        h.getExecutionConfig().disableGenericTypes();
-        if (backend.equals("rocksdb")) {
-            EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
-            rocks.setDbStoragePath(tmp.resolve("rocksdb-" + System.nanoTime()).toString());
-            h.setStateBackend(rocks);
-        } else {
-            h.setStateBackend(new HashMapStateBackend());
-        }
+        KeyedOneInputStreamOperatorTestHarness<String, I, Decision> h = KeyedHarnesses.create(backend, function, key, tmp);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
         }

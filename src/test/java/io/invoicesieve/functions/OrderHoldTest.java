@@ -5,12 +5,9 @@ import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.testing.Fixtures;
+import io.invoicesieve.testing.KeyedHarnesses;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,17 +60,8 @@ class OrderHoldTest {
     private KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> harness(
             String backend, Map<String, String> settings, boolean bounded, OperatorSubtaskState restoreFrom)
             throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AccountSharing(Fixtures.settings(settings), bounded)),
-                AccountSharing::key, Types.STRING);
-        h.getExecutionConfig().disableGenericTypes();
-        if (backend.equals("rocksdb")) {
-            EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
-            rocks.setDbStoragePath(tmp.resolve("rocksdb-" + System.nanoTime()).toString());
-            h.setStateBackend(rocks);
-        } else {
-            h.setStateBackend(new HashMapStateBackend());
-        }
+        KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h = KeyedHarnesses.create(
+                backend, new AccountSharing(Fixtures.settings(settings), bounded), AccountSharing::key, tmp);
         h.setProcessingTime(REPLAY_CLOCK);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
