@@ -284,7 +284,7 @@ public final class InspectCommand implements Callable<Integer> {
         public void open(Configuration parameters) {
             vendors = getRuntimeContext().getState(Descriptors.accountVendors());
             cleanupTimer = getRuntimeContext().getState(Descriptors.cleanupTimer());
-            accounts = getRuntimeContext().createSerializer(Descriptors.ACCOUNTS);
+            accounts = Descriptors.ACCOUNTS;
             keys = getRuntimeContext().createSerializer(Types.STRING);
             sizer = new Sizer();
         }
@@ -329,9 +329,9 @@ public final class InspectCommand implements Callable<Integer> {
             vendorAccounts = getRuntimeContext().getState(Descriptors.vendorAccounts());
             cleanupTimer = getRuntimeContext().getState(Descriptors.cleanupTimer());
             strings = getRuntimeContext().createSerializer(Types.STRING);
-            seen = getRuntimeContext().createSerializer(Descriptors.SEEN_INVOICES);
-            amounts = getRuntimeContext().createSerializer(Types.POJO(AmountHistory.class));
-            accounts = getRuntimeContext().createSerializer(Descriptors.ACCOUNTS);
+            seen = Descriptors.SEEN_INVOICES;
+            amounts = Descriptors.AMOUNTS;
+            accounts = Descriptors.ACCOUNTS;
             sizer = new Sizer();
         }
 

@@ -28,9 +28,9 @@ import static io.invoicesieve.serde.SerializerIO.writeString;
 /**
  * Field-by-field serializer of {@link Invoice} for the network between operators: Flink's
  * PojoSerializer reads and writes each field through reflection, on every record. Invoices are
- * never kept in keyed state (the detectors keep their own small state types, which stay POJOs so
- * that they can evolve), so this format may change between versions; savepoints carry no records
- * in flight.
+ * never kept in keyed state (the detectors keep their own small state types, with their own
+ * versioned serializers in state/StateSerializers), so this format may change between versions;
+ * savepoints carry no records in flight.
  */
 public final class InvoiceSerializer extends TypeSerializerSingleton<Invoice> {
 

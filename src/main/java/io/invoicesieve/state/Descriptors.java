@@ -6,6 +6,8 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 
 /**
  * Every keyed state of the job, with explicit TypeInformation so that nothing falls back to Kryo.
@@ -13,12 +15,12 @@ import org.apache.flink.api.common.typeinfo.Types;
  */
 public final class Descriptors {
 
-    public static final TypeInformation<SeenInvoice[]> SEEN_INVOICES =
-            Types.OBJECT_ARRAY(Types.POJO(SeenInvoice.class));
-    public static final TypeInformation<AccountHistory[]> ACCOUNTS =
-            Types.OBJECT_ARRAY(Types.POJO(AccountHistory.class));
-    public static final TypeInformation<AccountInvoice[]> ACCOUNT_INVOICES =
-            Types.OBJECT_ARRAY(Types.POJO(AccountInvoice.class));
+    /** The values' serializers: hand-written, restoring 0.1.0's POJO format by migration (StateSerializers). */
+    public static final TypeSerializer<SeenInvoice[]> SEEN_INVOICES = StateSerializers.SeenInvoices.INSTANCE;
+    public static final TypeSerializer<AccountHistory[]> ACCOUNTS = StateSerializers.AccountHistories.INSTANCE;
+    public static final TypeSerializer<AccountHistory> ACCOUNT = StateSerializers.AccountHistories.Single.INSTANCE;
+    public static final TypeSerializer<AccountInvoice[]> ACCOUNT_INVOICES = StateSerializers.AccountInvoices.INSTANCE;
+    public static final TypeSerializer<AmountHistory> AMOUNTS = StateSerializers.AmountHistories.INSTANCE;
 
     public static final TypeInformation<Decision[]> HELD_DECISIONS =
             Types.OBJECT_ARRAY(TypeInformation.of(Decision.class));
@@ -41,12 +43,12 @@ public final class Descriptors {
 
     /** invoice-scorer: duplicate index, blocking key -> earlier invoices under that key. */
     public static MapStateDescriptor<String, SeenInvoice[]> duplicateIndex() {
-        return new MapStateDescriptor<>("duplicate-index", Types.STRING, SEEN_INVOICES);
+        return new MapStateDescriptor<>("duplicate-index", StringSerializer.INSTANCE, SEEN_INVOICES);
     }
 
     /** invoice-scorer: amount history per currency. */
     public static MapStateDescriptor<String, AmountHistory> amountHistory() {
-        return new MapStateDescriptor<>("amount-history", Types.STRING, Types.POJO(AmountHistory.class));
+        return new MapStateDescriptor<>("amount-history", StringSerializer.INSTANCE, AMOUNTS);
     }
 
     /** invoice-scorer: the vendor's remit accounts (a handful per vendor: one value, one read). */
@@ -71,7 +73,7 @@ public final class Descriptors {
      * account has more vendors than the list holds.
      */
     public static ValueStateDescriptor<AccountHistory> accountVendorsEvicted() {
-        return new ValueStateDescriptor<>("account-vendors-evicted", Types.POJO(AccountHistory.class));
+        return new ValueStateDescriptor<>("account-vendors-evicted", ACCOUNT);
     }
 
     /**
@@ -79,7 +81,7 @@ public final class Descriptors {
      * (tenant, account) under it, for the cross-vendor duplicate match. Empty after a restore from 0.1.0.
      */
     public static MapStateDescriptor<String, AccountInvoice[]> accountInvoices() {
-        return new MapStateDescriptor<>("account-invoices", Types.STRING, ACCOUNT_INVOICES);
+        return new MapStateDescriptor<>("account-invoices", StringSerializer.INSTANCE, ACCOUNT_INVOICES);
     }
 
     /**

@@ -2,7 +2,8 @@ package io.invoicesieve.state;
 
 /**
  * What the duplicate index remembers of an earlier invoice: just enough to compare and to name it
- * in the evidence (about 80 bytes serialized). POJO for schema evolution.
+ * in the evidence (about 60 bytes serialized, {@link StateSerializers.SeenInvoices}). A Flink POJO
+ * still, because a 0.1.0 savepoint wrote it with the PojoSerializer and restoring it needs that.
  */
 public class SeenInvoice {
 

@@ -14,6 +14,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -48,6 +49,10 @@ class SavepointRestoreITCase {
                             .setNumberSlotsPerTaskManager(2)
                             .build());
 
+    static Stream<Arguments> releasesAndBackends() throws IOException {
+        return releases().flatMap(r -> Stream.of(Arguments.of(r, "rocksdb"), Arguments.of(r, "hashmap")));
+    }
+
     static Stream<Path> releases() throws IOException {
         List<Path> releases;
         try (Stream<Path> dirs = Files.list(Paths.get("savepoints"))) {
@@ -57,9 +62,15 @@ class SavepointRestoreITCase {
         return releases.stream();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("releases")
-    void restoresIntoTheCurrentBuild(Path release, @TempDir Path tmp) throws Exception {
+    /**
+     * Restores the release's savepoint on {@code backend} (its keyed-state values migrate from the
+     * POJO format of 0.1.0 to the current serializers, state/StateSerializers), checks every state,
+     * then takes a savepoint of the current build and restores that on the other backend: the
+     * migrated values were written in the current format and still hold the release's history.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("releasesAndBackends")
+    void restoresIntoTheCurrentBuild(Path release, String backend, @TempDir Path tmp) throws Exception {
         List<Invoice> after = ReleaseTraffic.afterRestore();
         Set<String> before = ReleaseTraffic.beforeSavepoint().stream().map(i -> i.invoiceId).collect(Collectors.toSet());
         int expected = (int) after.stream().map(i -> i.invoiceId).distinct().filter(id -> !before.contains(id)).count();
@@ -68,12 +79,15 @@ class SavepointRestoreITCase {
         String bucket = "restore-" + release.getFileName();
         String savepoint = release.resolve("savepoint").toAbsolutePath().toUri().toString();
         JobClient job = SieveJobs.start(
-                SieveJobs.flinkConfig("rocksdb", savepoint), Map.of(), 2, tmp.resolve("input"), bucket);
+                SieveJobs.flinkConfig(backend, savepoint), Map.of(), 2, tmp.resolve("input"), bucket);
         List<Decision> decisions;
+        String next;
         try {
             decisions = SieveJobs.await(job, bucket, expected);
-        } finally {
+            next = SieveJobs.stopWithSavepoint(job, tmp.resolve("savepoint-current"));
+        } catch (Throwable t) {
             SieveJobs.cancel(job);
+            throw t;
         }
         Map<String, Decision> byId = decisions.stream().collect(Collectors.toMap(d -> d.invoiceId, Function.identity()));
 
@@ -94,6 +108,29 @@ class SavepointRestoreITCase {
         Decision shared = byId.get(ReleaseTraffic.SHARED_ACCOUNT_ID);
         assertThat(codes(shared)).contains(ReasonCode.BANK_SHARED);
         assertThat(reason(shared, ReasonCode.BANK_SHARED).evidence.otherVendorIds).containsExactly("V-3004");
+
+        // second hop: the current build's own savepoint of the migrated state, on the other backend
+        Invoice again = ReleaseTraffic.resubmission("sp-dup-1-again", 87);
+        Invoice outlierAgain = ReleaseTraffic.outlier("sp-amt-outlier-again", "41000.00", 88);
+        InvoiceJson.write(tmp.resolve("input-2").resolve("again.jsonl"), List.of(again, outlierAgain));
+        String bucket2 = bucket + "-again";
+        JobClient second = SieveJobs.start(SieveJobs.flinkConfig("rocksdb".equals(backend) ? "hashmap" : "rocksdb", next),
+                Map.of(), 2, tmp.resolve("input-2"), bucket2);
+        Map<String, Decision> secondById;
+        try {
+            secondById = SieveJobs.await(second, bucket2, 2).stream()
+                    .collect(Collectors.toMap(d -> d.invoiceId, Function.identity()));
+        } finally {
+            SieveJobs.cancel(second);
+        }
+        Decision againDecision = secondById.get(again.invoiceId);
+        assertThat(codes(againDecision)).contains(ReasonCode.DUPLICATE_EXACT);
+        assertThat(againDecision.matchedInvoiceIds).contains(ReleaseTraffic.ORIGINAL_ID);
+        Decision outlier2 = secondById.get(outlierAgain.invoiceId);
+        assertThat(codes(outlier2)).contains(ReasonCode.AMOUNT_ANOMALY);
+        assertThat(reason(outlier2, ReasonCode.AMOUNT_ANOMALY).evidence.historySize)
+                .as("the release's samples and the first outlier")
+                .isEqualTo(ReleaseTraffic.AMOUNT_HISTORY + 1);
     }
 
     static Set<ReasonCode> codes(Decision d) {

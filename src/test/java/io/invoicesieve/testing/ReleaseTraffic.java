@@ -90,6 +90,18 @@ public final class ReleaseTraffic {
         return out;
     }
 
+    /** Another resubmission of the original (same number, amount and date), under {@code id}. */
+    public static Invoice resubmission(String id, int day) {
+        return invoice(id).vendor("V-3001").number("INV-SP-0001").amount("4200.00")
+                .account("DE89370400440532013000").day(day).invoiceDate(ORIGINAL_DATE).build();
+    }
+
+    /** Another outlier at the vendor with the amount history. */
+    public static Invoice outlier(String id, String amount, int day) {
+        return invoice(id).vendor("V-3002").number("AMT-" + id).amount(amount)
+                .account("DE02120300000000202051").day(day).build();
+    }
+
     private static Invoice original() {
         return invoice(ORIGINAL_ID).vendor("V-3001").number("INV-SP-0001").amount("4200.00")
                 .account("DE89370400440532013000").day(10).build();

@@ -1,0 +1,420 @@
+package io.invoicesieve.state;
+
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.GenericArraySerializer;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * Field-by-field serializers of the detectors' keyed-state values. Up to 0.1.0 these values were
+ * written by Flink's PojoSerializer (and GenericArraySerializer around it), which reads and writes
+ * every field through reflection, boxes every primitive and writes a null marker per field: on
+ * RocksDB that runs on every state read and write, and it was 16 % of a RocksDB run's busy samples
+ * (benchmarks/REPORT.md, round five).
+ *
+ * <p><b>Restoring a 0.1.0 savepoint.</b> Each serializer's snapshot answers
+ * {@link TypeSerializerSchemaCompatibility#compatibleAfterMigration()} to the POJO (or POJO-array)
+ * snapshot of the same class that a 0.1.0 savepoint holds. Flink then reads the old values with the
+ * serializer restored from the savepoint and writes them with the new one: RocksDB rewrites each
+ * such state once when the job registers it after the restore, the heap backend holds objects
+ * anyway and writes the new format at the next snapshot. No {@code migrate} step is needed, and the
+ * state names stay what they were. {@code SavepointRestoreITCase} restores the 0.1.0 savepoint
+ * through this path; {@code StateSerializersTest} pins the compatibility answers and the formats.
+ *
+ * <p><b>The formats are part of savepoints</b> from here on, and so are the class names of the
+ * snapshots (Flink instantiates them by name): never rename a class here, and change a format only
+ * with a new snapshot version that can still read the old one. Strings are written as
+ * {@link StringValue} does (null allowed). Arrays are never null in state (a map entry or value
+ * holds a non-null array, and RocksDB marks absent values itself); their elements are never null.
+ */
+public final class StateSerializers {
+
+    private StateSerializers() {}
+
+    /** Base of the state-value serializers: stateless singletons, deep copies. */
+    abstract static class Base<T> extends TypeSerializerSingleton<T> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public T copy(T from, T reuse) {
+            return copy(from);
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public T deserialize(T reuse, DataInputView source) throws IOException {
+            return deserialize(source);
+        }
+
+        @Override
+        public void copy(DataInputView source, DataOutputView target) throws IOException {
+            serialize(deserialize(source), target);
+        }
+    }
+
+    /**
+     * Snapshot of a state-value serializer: compatible as is with itself, compatible after
+     * migration with the PojoSerializer (or GenericArraySerializer of PojoSerializer) of
+     * {@code pojo} that wrote the value up to 0.1.0, incompatible with anything else.
+     */
+    abstract static class Snapshot<T> extends SimpleTypeSerializerSnapshot<T> {
+        private final Class<?> pojo;
+        private final boolean array;
+
+        Snapshot(Supplier<? extends TypeSerializer<T>> serializer, Class<?> pojo, boolean array) {
+            super(serializer);
+            this.pojo = pojo;
+            this.array = array;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
+            if (writtenByPojoSerializer(old)) {
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            return super.resolveSchemaCompatibility(old);
+        }
+
+        private boolean writtenByPojoSerializer(TypeSerializerSnapshot<T> old) {
+            if (old instanceof SimpleTypeSerializerSnapshot) {
+                return false;
+            }
+            TypeSerializer<?> restored = old.restoreSerializer();
+            if (array) {
+                return restored instanceof GenericArraySerializer
+                        && ((GenericArraySerializer<?>) restored).getComponentClass() == pojo
+                        && ((GenericArraySerializer<?>) restored).getComponentSerializer() instanceof PojoSerializer;
+            }
+            return restored instanceof PojoSerializer && restored.createInstance().getClass() == pojo;
+        }
+    }
+
+    static void writeString(String s, DataOutputView out) throws IOException {
+        StringValue.writeString(s, out);
+    }
+
+    static String readString(DataInputView in) throws IOException {
+        return StringValue.readString(in);
+    }
+
+    // ---------------------------------------------------------------- duplicate-index
+
+    /** {@code duplicate-index} values: count, then per invoice its seven fields. */
+    public static final class SeenInvoices extends Base<SeenInvoice[]> {
+        private static final long serialVersionUID = 1L;
+        public static final SeenInvoices INSTANCE = new SeenInvoices();
+
+        @Override
+        public SeenInvoice[] createInstance() {
+            return new SeenInvoice[0];
+        }
+
+        @Override
+        public SeenInvoice[] copy(SeenInvoice[] from) {
+            SeenInvoice[] to = new SeenInvoice[from.length];
+            for (int i = 0; i < from.length; i++) {
+                to[i] = copyOf(from[i]);
+            }
+            return to;
+        }
+
+        static SeenInvoice copyOf(SeenInvoice s) {
+            return new SeenInvoice(s.invoiceId, s.invoiceNumber, s.normalizedNumber, s.amountMilli, s.currency,
+                    s.invoiceDay, s.eventTime);
+        }
+
+        @Override
+        public void serialize(SeenInvoice[] record, DataOutputView out) throws IOException {
+            out.writeInt(record.length);
+            for (SeenInvoice s : record) {
+                write(s, out);
+            }
+        }
+
+        static void write(SeenInvoice s, DataOutputView out) throws IOException {
+            writeString(s.invoiceId, out);
+            writeString(s.invoiceNumber, out);
+            writeString(s.normalizedNumber, out);
+            out.writeLong(s.amountMilli);
+            writeString(s.currency, out);
+            out.writeInt(s.invoiceDay);
+            out.writeLong(s.eventTime);
+        }
+
+        static void read(SeenInvoice s, DataInputView in) throws IOException {
+            s.invoiceId = readString(in);
+            s.invoiceNumber = readString(in);
+            s.normalizedNumber = readString(in);
+            s.amountMilli = in.readLong();
+            s.currency = readString(in);
+            s.invoiceDay = in.readInt();
+            s.eventTime = in.readLong();
+        }
+
+        @Override
+        public SeenInvoice[] deserialize(DataInputView in) throws IOException {
+            SeenInvoice[] seen = new SeenInvoice[in.readInt()];
+            for (int i = 0; i < seen.length; i++) {
+                seen[i] = new SeenInvoice();
+                read(seen[i], in);
+            }
+            return seen;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<SeenInvoice[]> snapshotConfiguration() {
+            return new SeenInvoicesSnapshot();
+        }
+    }
+
+    /** Version 1: the format of {@link SeenInvoices}. */
+    public static final class SeenInvoicesSnapshot extends Snapshot<SeenInvoice[]> {
+        public SeenInvoicesSnapshot() {
+            super(() -> SeenInvoices.INSTANCE, SeenInvoice.class, true);
+        }
+    }
+
+    // ---------------------------------------------------------------- account-invoices
+
+    /** {@code account-invoices} values: count, then per invoice the vendor id and the seven fields. */
+    public static final class AccountInvoices extends Base<AccountInvoice[]> {
+        private static final long serialVersionUID = 1L;
+        public static final AccountInvoices INSTANCE = new AccountInvoices();
+
+        @Override
+        public AccountInvoice[] createInstance() {
+            return new AccountInvoice[0];
+        }
+
+        @Override
+        public AccountInvoice[] copy(AccountInvoice[] from) {
+            AccountInvoice[] to = new AccountInvoice[from.length];
+            for (int i = 0; i < from.length; i++) {
+                AccountInvoice a = from[i];
+                to[i] = new AccountInvoice(a.vendorId, a.invoiceId, a.invoiceNumber, a.normalizedNumber, a.amountMilli,
+                        a.currency, a.invoiceDay, a.eventTime);
+            }
+            return to;
+        }
+
+        @Override
+        public void serialize(AccountInvoice[] record, DataOutputView out) throws IOException {
+            out.writeInt(record.length);
+            for (AccountInvoice a : record) {
+                writeString(a.vendorId, out);
+                SeenInvoices.write(a, out);
+            }
+        }
+
+        @Override
+        public AccountInvoice[] deserialize(DataInputView in) throws IOException {
+            AccountInvoice[] invoices = new AccountInvoice[in.readInt()];
+            for (int i = 0; i < invoices.length; i++) {
+                AccountInvoice a = new AccountInvoice();
+                a.vendorId = readString(in);
+                SeenInvoices.read(a, in);
+                invoices[i] = a;
+            }
+            return invoices;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<AccountInvoice[]> snapshotConfiguration() {
+            return new AccountInvoicesSnapshot();
+        }
+    }
+
+    /** Version 1: the format of {@link AccountInvoices}. */
+    public static final class AccountInvoicesSnapshot extends Snapshot<AccountInvoice[]> {
+        public AccountInvoicesSnapshot() {
+            super(() -> AccountInvoices.INSTANCE, AccountInvoice.class, true);
+        }
+    }
+
+    // ---------------------------------------------------------------- vendor-accounts, account-vendors
+
+    /** {@code vendor-accounts} and {@code account-vendors} values: count, then id, first, last, count. */
+    public static final class AccountHistories extends Base<AccountHistory[]> {
+        private static final long serialVersionUID = 1L;
+        public static final AccountHistories INSTANCE = new AccountHistories();
+
+        @Override
+        public AccountHistory[] createInstance() {
+            return new AccountHistory[0];
+        }
+
+        @Override
+        public AccountHistory[] copy(AccountHistory[] from) {
+            AccountHistory[] to = new AccountHistory[from.length];
+            for (int i = 0; i < from.length; i++) {
+                to[i] = Single.copyOf(from[i]);
+            }
+            return to;
+        }
+
+        @Override
+        public void serialize(AccountHistory[] record, DataOutputView out) throws IOException {
+            out.writeInt(record.length);
+            for (AccountHistory a : record) {
+                Single.write(a, out);
+            }
+        }
+
+        @Override
+        public AccountHistory[] deserialize(DataInputView in) throws IOException {
+            AccountHistory[] accounts = new AccountHistory[in.readInt()];
+            for (int i = 0; i < accounts.length; i++) {
+                accounts[i] = Single.read(in);
+            }
+            return accounts;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<AccountHistory[]> snapshotConfiguration() {
+            return new AccountHistoriesSnapshot();
+        }
+
+        /** {@code account-vendors-evicted}: one AccountHistory, the same four fields. */
+        public static final class Single extends Base<AccountHistory> {
+            private static final long serialVersionUID = 1L;
+            public static final Single INSTANCE = new Single();
+
+            @Override
+            public AccountHistory createInstance() {
+                return new AccountHistory();
+            }
+
+            @Override
+            public AccountHistory copy(AccountHistory from) {
+                return copyOf(from);
+            }
+
+            static AccountHistory copyOf(AccountHistory a) {
+                return new AccountHistory(a.id, a.firstSeen, a.lastSeen, a.count);
+            }
+
+            @Override
+            public void serialize(AccountHistory a, DataOutputView out) throws IOException {
+                write(a, out);
+            }
+
+            static void write(AccountHistory a, DataOutputView out) throws IOException {
+                writeString(a.id, out);
+                out.writeLong(a.firstSeen);
+                out.writeLong(a.lastSeen);
+                out.writeInt(a.count);
+            }
+
+            static AccountHistory read(DataInputView in) throws IOException {
+                return new AccountHistory(readString(in), in.readLong(), in.readLong(), in.readInt());
+            }
+
+            @Override
+            public AccountHistory deserialize(DataInputView in) throws IOException {
+                return read(in);
+            }
+
+            @Override
+            public TypeSerializerSnapshot<AccountHistory> snapshotConfiguration() {
+                return new AccountHistorySnapshot();
+            }
+        }
+    }
+
+    /** Version 1: the format of {@link AccountHistories}. */
+    public static final class AccountHistoriesSnapshot extends Snapshot<AccountHistory[]> {
+        public AccountHistoriesSnapshot() {
+            super(() -> AccountHistories.INSTANCE, AccountHistory.class, true);
+        }
+    }
+
+    /** Version 1: the format of {@link AccountHistories.Single}. */
+    public static final class AccountHistorySnapshot extends Snapshot<AccountHistory> {
+        public AccountHistorySnapshot() {
+            super(() -> AccountHistories.Single.INSTANCE, AccountHistory.class, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- amount-history
+
+    /**
+     * {@code amount-history} values: capacity, then the samples oldest first (count, then each
+     * log-amount and day). Read back, the samples fill the ring from position 0, which is the
+     * layout {@link AmountHistory} itself keeps until the ring is full; the order of the samples is
+     * what every reader depends on, and it is kept.
+     */
+    public static final class AmountHistories extends Base<AmountHistory> {
+        private static final long serialVersionUID = 1L;
+        public static final AmountHistories INSTANCE = new AmountHistories();
+
+        @Override
+        public AmountHistory createInstance() {
+            return AmountHistory.withCapacity(0);
+        }
+
+        @Override
+        public AmountHistory copy(AmountHistory from) {
+            AmountHistory to = new AmountHistory();
+            to.logAmounts = from.logAmounts.clone();
+            to.days = from.days.clone();
+            to.size = from.size;
+            to.next = from.next;
+            return to;
+        }
+
+        @Override
+        public void serialize(AmountHistory h, DataOutputView out) throws IOException {
+            int capacity = h.logAmounts.length;
+            out.writeInt(capacity);
+            out.writeInt(h.size);
+            for (int i = 0; i < h.size; i++) {
+                int idx = Math.floorMod(h.next - h.size + i, capacity);
+                out.writeDouble(h.logAmounts[idx]);
+                out.writeInt(h.days[idx]);
+            }
+        }
+
+        @Override
+        public AmountHistory deserialize(DataInputView in) throws IOException {
+            AmountHistory h = AmountHistory.withCapacity(in.readInt());
+            int size = in.readInt();
+            for (int i = 0; i < size; i++) {
+                h.logAmounts[i] = in.readDouble();
+                h.days[i] = in.readInt();
+            }
+            h.size = size;
+            h.next = h.logAmounts.length == 0 ? 0 : size % h.logAmounts.length;
+            return h;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<AmountHistory> snapshotConfiguration() {
+            return new AmountHistorySnapshot();
+        }
+    }
+
+    /** Version 1: the format of {@link AmountHistories}. */
+    public static final class AmountHistorySnapshot extends Snapshot<AmountHistory> {
+        public AmountHistorySnapshot() {
+            super(() -> AmountHistories.INSTANCE, AmountHistory.class, false);
+        }
+    }
+}

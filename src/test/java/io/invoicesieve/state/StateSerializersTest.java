@@ -1,0 +1,173 @@
+package io.invoicesieve.state;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.util.StringUtils;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hand-written state-value serializers: every field survives, copies are deep, the format is
+ * pinned, and the compatibility answers that let a 0.1.0 savepoint (POJO format) restore by
+ * migration while anything else is refused.
+ */
+class StateSerializersTest {
+
+    private static final SeenInvoice SEEN = new SeenInvoice("i-1", "INV-0001", "1", -125_500L, "EUR", 20_500, 1_770_000_000_123L);
+
+    private static <T> byte[] bytes(TypeSerializer<T> serializer, T value) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        return out.getCopyOfBuffer();
+    }
+
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {
+        return serializer.deserialize(new DataInputDeserializer(bytes(serializer, value)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> TypeSerializer<T> pojoSerializer(TypeInformation<?> info) {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        return (TypeSerializer<T>) info.createSerializer(config);
+    }
+
+    /** What a savepoint stores and gives back: the snapshot written and read with its version. */
+    private static <T> TypeSerializerSnapshot<T> stored(TypeSerializer<T> serializer) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
+        return TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), StateSerializersTest.class.getClassLoader());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <T> TypeSerializerSchemaCompatibility<T> resolve(TypeSerializer<T> current, TypeSerializerSnapshot<?> old) {
+        return current.snapshotConfiguration().resolveSchemaCompatibility((TypeSerializerSnapshot) old);
+    }
+
+    @Test
+    void seenInvoicesKeepEveryFieldAndNullStrings() throws Exception {
+        SeenInvoice sparse = new SeenInvoice(null, "", null, 0, null, 0, Long.MIN_VALUE);
+        SeenInvoice[] value = {SEEN, sparse};
+        assertThat(roundTrip(Descriptors.SEEN_INVOICES, value)).usingRecursiveComparison().isEqualTo(value);
+        assertThat(roundTrip(Descriptors.SEEN_INVOICES, new SeenInvoice[0])).isEmpty();
+
+        SeenInvoice[] copy = Descriptors.SEEN_INVOICES.copy(value);
+        assertThat(copy).usingRecursiveComparison().isEqualTo(value);
+        copy[0].eventTime = 1;
+        assertThat(value[0].eventTime).as("deep copy").isEqualTo(1_770_000_000_123L);
+    }
+
+    @Test
+    void accountInvoicesAndAccountsKeepEveryField() throws Exception {
+        AccountInvoice[] invoices = {new AccountInvoice("V-1", "i-1", "INV-1", "1", 100_000L, "USD", 20_000, 5L),
+                new AccountInvoice(null, "i-2", null, null, -1L, "JPY", -3, 6L)};
+        assertThat(roundTrip(Descriptors.ACCOUNT_INVOICES, invoices)).usingRecursiveComparison().isEqualTo(invoices);
+        AccountInvoice[] copy = Descriptors.ACCOUNT_INVOICES.copy(invoices);
+        assertThat(copy).usingRecursiveComparison().isEqualTo(invoices);
+        assertThat(copy[0]).isNotSameAs(invoices[0]);
+
+        AccountHistory[] accounts = {new AccountHistory("DE02120300000000202051", 1L, 2L, 3),
+                new AccountHistory(null, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE)};
+        assertThat(roundTrip(Descriptors.ACCOUNTS, accounts)).usingRecursiveComparison().isEqualTo(accounts);
+        assertThat(Descriptors.ACCOUNTS.copy(accounts)[1]).isNotSameAs(accounts[1]);
+        assertThat(roundTrip(Descriptors.ACCOUNT, accounts[0])).usingRecursiveComparison().isEqualTo(accounts[0]);
+    }
+
+    @Test
+    void amountHistoryKeepsItsSamplesOldestFirstAndItsCapacity() throws Exception {
+        AmountHistory wrapped = AmountHistory.withCapacity(3);
+        for (int day = 1; day <= 5; day++) {
+            wrapped.add(day / 10.0, day); // keeps days 3, 4, 5; the ring's next write is at 2
+        }
+        AmountHistory back = roundTrip(Descriptors.AMOUNTS, wrapped);
+        assertThat(back.logAmounts).hasSize(3);
+        assertThat(back.size).isEqualTo(3);
+        assertThat(back.oldestDay()).isEqualTo(3);
+        assertThat(back.logAmounts).containsExactlyInAnyOrder(wrapped.logAmounts);
+        // the next sample replaces the oldest, as it would have in the original
+        back.add(0.6, 6);
+        wrapped.add(0.6, 6);
+        assertThat(back.oldestDay()).isEqualTo(4).isEqualTo(wrapped.oldestDay());
+        assertThat(back.logAmounts).containsExactlyInAnyOrder(wrapped.logAmounts);
+
+        AmountHistory partial = AmountHistory.withCapacity(8);
+        partial.add(1.5, 7);
+        AmountHistory partialBack = roundTrip(Descriptors.AMOUNTS, partial);
+        assertThat(partialBack).usingRecursiveComparison().isEqualTo(partial);
+        AmountHistory copy = Descriptors.AMOUNTS.copy(partial);
+        copy.add(2.0, 8);
+        assertThat(partial.size).as("deep copy").isEqualTo(1);
+    }
+
+    /** The bytes of one value: a change of format fails here before it reaches a savepoint. */
+    @Test
+    void theFormatIsPinned() throws Exception {
+        assertThat(StringUtils.byteToHexString(bytes(Descriptors.SEEN_INVOICES, new SeenInvoice[] {SEEN})))
+                .isEqualTo("00000001" // one invoice
+                        + "04692d31" // "i-1": StringValue length + 1, then the chars
+                        + "09494e562d30303031" // "INV-0001"
+                        + "0231" // normalized "1"
+                        + "fffffffffffe15c4" // amount -125.500 in thousandths
+                        + "04455552" // "EUR"
+                        + "00005014" // invoice day 20500
+                        + "0000019c1c38a47b"); // event time
+    }
+
+    @Test
+    void aZeroOneSavepointsPojoValuesMigrateAndNothingElseIsAccepted() throws Exception {
+        TypeSerializer<SeenInvoice[]> oldSeen = pojoSerializer(Types.OBJECT_ARRAY(Types.POJO(SeenInvoice.class)));
+        TypeSerializer<AccountHistory[]> oldAccounts = pojoSerializer(Types.OBJECT_ARRAY(Types.POJO(AccountHistory.class)));
+        TypeSerializer<AmountHistory> oldAmounts = pojoSerializer(Types.POJO(AmountHistory.class));
+
+        assertThat(resolve(Descriptors.SEEN_INVOICES, stored(oldSeen)).isCompatibleAfterMigration()).isTrue();
+        assertThat(resolve(Descriptors.ACCOUNTS, stored(oldAccounts)).isCompatibleAfterMigration()).isTrue();
+        assertThat(resolve(Descriptors.AMOUNTS, stored(oldAmounts)).isCompatibleAfterMigration()).isTrue();
+
+        // their own snapshots, as the next savepoint stores them: as is
+        assertThat(resolve(Descriptors.SEEN_INVOICES, stored(Descriptors.SEEN_INVOICES)).isCompatibleAsIs()).isTrue();
+        assertThat(resolve(Descriptors.ACCOUNTS, stored(Descriptors.ACCOUNTS)).isCompatibleAsIs()).isTrue();
+        assertThat(resolve(Descriptors.ACCOUNT, stored(Descriptors.ACCOUNT)).isCompatibleAsIs()).isTrue();
+        assertThat(resolve(Descriptors.ACCOUNT_INVOICES, stored(Descriptors.ACCOUNT_INVOICES)).isCompatibleAsIs()).isTrue();
+        assertThat(resolve(Descriptors.AMOUNTS, stored(Descriptors.AMOUNTS)).isCompatibleAsIs()).isTrue();
+
+        // another class's POJOs, another serializer of ours, a long: refused
+        assertThat(resolve(Descriptors.SEEN_INVOICES, stored(oldAccounts)).isIncompatible()).isTrue();
+        assertThat(resolve(Descriptors.ACCOUNTS, stored(Descriptors.SEEN_INVOICES)).isIncompatible()).isTrue();
+        assertThat(resolve(Descriptors.AMOUNTS, stored(pojoSerializer(Types.POJO(AccountHistory.class)))).isIncompatible()).isTrue();
+        assertThat(resolve(Descriptors.AMOUNTS, stored(LongSerializer.INSTANCE)).isIncompatible()).isTrue();
+        assertThat(resolve(Descriptors.ACCOUNT_INVOICES, stored(oldSeen)).isIncompatible()).isTrue();
+    }
+
+    /** What Flink does on that migration: read with the restored POJO serializer, write with ours. */
+    @Test
+    void migratedValuesAreTheSameValues() throws Exception {
+        TypeSerializer<SeenInvoice[]> oldSeen = pojoSerializer(Types.OBJECT_ARRAY(Types.POJO(SeenInvoice.class)));
+        TypeSerializer<SeenInvoice[]> restored = stored(oldSeen).restoreSerializer();
+        SeenInvoice[] value = {SEEN, new SeenInvoice("i-2", null, null, 5L, "EUR", 1, 2L)};
+        SeenInvoice[] read = restored.deserialize(new DataInputDeserializer(bytes(oldSeen, value)));
+        assertThat(roundTrip(Descriptors.SEEN_INVOICES, read)).usingRecursiveComparison().isEqualTo(value);
+
+        TypeSerializer<AmountHistory> oldAmounts = pojoSerializer(Types.POJO(AmountHistory.class));
+        AmountHistory h = AmountHistory.withCapacity(4);
+        for (int day = 0; day < 6; day++) {
+            h.add(day * 0.5, day);
+        }
+        AmountHistory readAmounts = stored(oldAmounts).restoreSerializer()
+                .deserialize(new DataInputDeserializer(bytes(oldAmounts, h)));
+        AmountHistory migrated = roundTrip(Descriptors.AMOUNTS, readAmounts);
+        assertThat(migrated.size).isEqualTo(4);
+        assertThat(migrated.oldestDay()).isEqualTo(2);
+        assertThat(migrated.logAmounts).containsExactlyInAnyOrder(h.logAmounts);
+    }
+}
