@@ -1,6 +1,9 @@
 package io.invoicesieve.cli;
 
+import io.invoicesieve.model.Decision;
+import io.invoicesieve.serde.DecisionSerializer;
 import io.invoicesieve.state.AccountHistory;
+import io.invoicesieve.state.AccountInvoice;
 import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.state.SeenInvoice;
@@ -100,6 +103,16 @@ public final class InspectCommand implements Callable<Integer> {
         public long bytesAmountHistory;
         public long bytesVendorAccounts;
         public long bytesCleanupTimer;
+        /** Since 0.2.0. invoice-scorer: content digests of remembered ids. */
+        public long digests;
+        public long bytesInvoiceDigests;
+        /** Since 0.2.0. account-sharing: invoices indexed for the cross-vendor match, and the evicted-vendors aggregate. */
+        public long accountInvoices;
+        public long bytesAccountInvoices;
+        public long bytesAccountVendorsEvicted;
+        /** Since 0.2.0. account-sharing: decisions held for order (a replay or catch-up in flight). */
+        public long heldDecisions;
+        public long bytesHeldDecisions;
 
         public StateStats() {}
 
@@ -111,7 +124,8 @@ public final class InspectCommand implements Callable<Integer> {
 
         public long bytes() {
             return bytesInvoiceIds + bytesAccountVendors + bytesDuplicateIndex + bytesAmountHistory
-                    + bytesVendorAccounts + bytesCleanupTimer;
+                    + bytesVendorAccounts + bytesCleanupTimer + bytesInvoiceDigests + bytesAccountInvoices
+                    + bytesAccountVendorsEvicted + bytesHeldDecisions;
         }
 
         public StateStats plus(StateStats o) {
@@ -133,6 +147,13 @@ public final class InspectCommand implements Callable<Integer> {
             s.bytesAmountHistory = bytesAmountHistory + o.bytesAmountHistory;
             s.bytesVendorAccounts = bytesVendorAccounts + o.bytesVendorAccounts;
             s.bytesCleanupTimer = bytesCleanupTimer + o.bytesCleanupTimer;
+            s.digests = digests + o.digests;
+            s.bytesInvoiceDigests = bytesInvoiceDigests + o.bytesInvoiceDigests;
+            s.accountInvoices = accountInvoices + o.accountInvoices;
+            s.bytesAccountInvoices = bytesAccountInvoices + o.bytesAccountInvoices;
+            s.bytesAccountVendorsEvicted = bytesAccountVendorsEvicted + o.bytesAccountVendorsEvicted;
+            s.heldDecisions = heldDecisions + o.heldDecisions;
+            s.bytesHeldDecisions = bytesHeldDecisions + o.bytesHeldDecisions;
             return s;
         }
     }
@@ -240,8 +261,15 @@ public final class InspectCommand implements Callable<Integer> {
         StateStats sharing = totals.get(Uids.ACCOUNT_SHARING);
         StateStats scorer = totals.get(Uids.INVOICE_SCORER);
         line(b, Uids.INVOICE_SCORER, "invoice-ids", scorer.replayIds + " replay ids", scorer.bytesInvoiceIds);
+        line(b, Uids.INVOICE_SCORER, "invoice-digests", scorer.digests + " content digests", scorer.bytesInvoiceDigests);
         line(b, Uids.ACCOUNT_SHARING, "account-vendors",
                 sharing.accountKeys + " accounts, " + sharing.accountEntries + " account-vendor pairs", sharing.bytesAccountVendors);
+        line(b, Uids.ACCOUNT_SHARING, "account-vendors-evicted", "vendors no longer listed (aggregate)",
+                sharing.bytesAccountVendorsEvicted);
+        line(b, Uids.ACCOUNT_SHARING, "account-invoices", sharing.accountInvoices + " invoices for the cross-vendor match",
+                sharing.bytesAccountInvoices);
+        line(b, Uids.ACCOUNT_SHARING, "held-decisions", sharing.heldDecisions + " decisions held for order",
+                sharing.bytesHeldDecisions);
         line(b, Uids.ACCOUNT_SHARING, "cleanup-timer", sharing.eventTimers + " event-time timers", sharing.bytesCleanupTimer);
         line(b, Uids.INVOICE_SCORER, "duplicate-index",
                 scorer.indexedInvoices + " invoices in " + scorer.indexBuckets + " buckets (" + scorer.indexEntries + " entries)",
@@ -254,11 +282,16 @@ public final class InspectCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "vendors %d, accounts %d, invoices indexed %d, replay ids %d, amount samples %d, about %d bytes%n",
                 scorer.vendors, sharing.accountKeys, scorer.indexedInvoices, scorer.replayIds, scorer.amountSamples,
                 sharing.bytes() + scorer.bytes()));
+        if (scorer.vendors > 0) {
+            b.append(String.format(Locale.ROOT, "per vendor: %d bytes (invoice-scorer %d, account-sharing %d)%n",
+                    (sharing.bytes() + scorer.bytes()) / scorer.vendors, scorer.bytes() / scorer.vendors,
+                    sharing.bytes() / scorer.vendors));
+        }
         return b.toString();
     }
 
     private static void line(StringBuilder b, String uid, String state, String what, long bytes) {
-        b.append(String.format(Locale.ROOT, "  %-16s %-16s %-55s %,10d bytes%n", uid, state, what, bytes));
+        b.append(String.format(Locale.ROOT, "  %-16s %-23s %-50s %,11d bytes%n", uid, state, what, bytes));
     }
 
     /** Serialized size of keys and values with the job's own serializers. */
@@ -275,6 +308,9 @@ public final class InspectCommand implements Callable<Integer> {
     static final class AccountSharingStats extends KeyedStateReaderFunction<String, StateStats> {
         private static final long serialVersionUID = 1L;
         private transient ValueState<AccountHistory[]> vendors;
+        private transient ValueState<AccountHistory> evicted;
+        private transient MapState<String, AccountInvoice[]> invoices;
+        private transient MapState<Long, Decision[]> held;
         private transient ValueState<Long> cleanupTimer;
         private transient TypeSerializer<AccountHistory[]> accounts;
         private transient TypeSerializer<String> keys;
@@ -283,6 +319,9 @@ public final class InspectCommand implements Callable<Integer> {
         @Override
         public void open(Configuration parameters) {
             vendors = getRuntimeContext().getState(Descriptors.accountVendors());
+            evicted = getRuntimeContext().getState(Descriptors.accountVendorsEvicted());
+            invoices = getRuntimeContext().getMapState(Descriptors.accountInvoices());
+            held = getRuntimeContext().getMapState(Descriptors.heldDecisions());
             cleanupTimer = getRuntimeContext().getState(Descriptors.cleanupTimer());
             accounts = Descriptors.ACCOUNTS;
             keys = getRuntimeContext().createSerializer(Types.STRING);
@@ -301,6 +340,22 @@ public final class InspectCommand implements Callable<Integer> {
                 s.accountEntries = v.length;
                 s.bytesAccountVendors = keyBytes + sizer.size(accounts, v);
             }
+            AccountHistory gone = evicted.value();
+            if (gone != null) {
+                s.bytesAccountVendorsEvicted = keyBytes + sizer.size(Descriptors.ACCOUNT, gone);
+            }
+            for (Map.Entry<String, AccountInvoice[]> bucket : invoices.entries()) {
+                s.accountInvoices += bucket.getValue().length;
+                s.bytesAccountInvoices += keyBytes + sizer.size(keys, bucket.getKey())
+                        + sizer.size(Descriptors.ACCOUNT_INVOICES, bucket.getValue());
+            }
+            for (Map.Entry<Long, Decision[]> due : held.entries()) {
+                s.heldDecisions += due.getValue().length;
+                s.bytesHeldDecisions += keyBytes + Long.BYTES + Integer.BYTES;
+                for (Decision d : due.getValue()) {
+                    s.bytesHeldDecisions += sizer.size(DecisionSerializer.INSTANCE, d);
+                }
+            }
             if (cleanupTimer.value() != null) {
                 s.bytesCleanupTimer = keyBytes + Long.BYTES;
             }
@@ -311,6 +366,7 @@ public final class InspectCommand implements Callable<Integer> {
     static final class ScorerStats extends KeyedStateReaderFunction<String, StateStats> {
         private static final long serialVersionUID = 1L;
         private transient MapState<String, Long> invoiceIds;
+        private transient MapState<String, Long> digests;
         private transient MapState<String, SeenInvoice[]> duplicateIndex;
         private transient MapState<String, AmountHistory> amountHistory;
         private transient ValueState<AccountHistory[]> vendorAccounts;
@@ -324,6 +380,7 @@ public final class InspectCommand implements Callable<Integer> {
         @Override
         public void open(Configuration parameters) {
             invoiceIds = getRuntimeContext().getMapState(Descriptors.invoiceIds());
+            digests = getRuntimeContext().getMapState(Descriptors.invoiceDigests());
             duplicateIndex = getRuntimeContext().getMapState(Descriptors.duplicateIndex());
             amountHistory = getRuntimeContext().getMapState(Descriptors.amountHistory());
             vendorAccounts = getRuntimeContext().getState(Descriptors.vendorAccounts());
@@ -345,6 +402,10 @@ public final class InspectCommand implements Callable<Integer> {
             for (String id : invoiceIds.keys()) {
                 s.replayIds++;
                 s.bytesInvoiceIds += keyBytes + sizer.size(strings, id) + Long.BYTES;
+            }
+            for (String id : digests.keys()) {
+                s.digests++;
+                s.bytesInvoiceDigests += keyBytes + sizer.size(strings, id) + Long.BYTES;
             }
             Set<String> indexed = new HashSet<>();
             for (Map.Entry<String, SeenInvoice[]> bucket : duplicateIndex.entries()) {

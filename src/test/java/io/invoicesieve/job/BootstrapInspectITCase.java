@@ -99,9 +99,16 @@ class BootstrapInspectITCase {
         assertThat(scorer.accountEntries).as("vendor accounts; V-H4 has none").isEqualTo(3);
         assertThat(scorer.eventTimers).as("one cleanup timer per vendor").isEqualTo(4);
         assertThat(scorer.bytesInvoiceIds).isPositive();
+        assertThat(scorer.digests).as("a content digest for every remembered id").isEqualTo(scorer.replayIds);
+        assertThat(scorer.bytesInvoiceDigests).isPositive();
+        assertThat(sharing.accountInvoices).as("invoices indexed for the cross-vendor match").isPositive();
+        assertThat(sharing.bytesAccountInvoices).isPositive();
+        assertThat(sharing.heldDecisions).as("a bootstrap holds no decisions").isZero();
         assertThat(scorer.bytesDuplicateIndex).isGreaterThan(scorer.bytesAmountHistory / 10).isPositive();
         String printed = InspectCommand.format(savepoint, stats);
-        assertThat(printed).contains("vendors 4, accounts 3, invoices indexed 15, replay ids 15, amount samples 16");
+        assertThat(printed).contains("vendors 4, accounts 3, invoices indexed 15, replay ids 15, amount samples 16")
+                .contains("invoice-digests", "account-invoices", "held-decisions")
+                .contains("per vendor: " + (scorer.bytes() + sharing.bytes()) / 4 + " bytes");
 
         // the job starts from the bootstrapped savepoint (RocksDB this time: canonical state restores into either)
         List<Invoice> live = new ArrayList<>();
