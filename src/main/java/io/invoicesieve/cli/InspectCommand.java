@@ -8,6 +8,7 @@ import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.state.SeenInvoice;
 import io.invoicesieve.state.Uids;
+import io.invoicesieve.state.VendorProfile;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -113,6 +114,9 @@ public final class InspectCommand implements Callable<Integer> {
         /** Since 0.2.0. account-sharing: decisions held for order (a replay or catch-up in flight). */
         public long heldDecisions;
         public long bytesHeldDecisions;
+        /** Since 0.2.0. invoice-scorer: amount histories, accounts and timer of each vendor as one value. */
+        public long profiles;
+        public long bytesVendorProfile;
 
         public StateStats() {}
 
@@ -125,7 +129,7 @@ public final class InspectCommand implements Callable<Integer> {
         public long bytes() {
             return bytesInvoiceIds + bytesAccountVendors + bytesDuplicateIndex + bytesAmountHistory
                     + bytesVendorAccounts + bytesCleanupTimer + bytesInvoiceDigests + bytesAccountInvoices
-                    + bytesAccountVendorsEvicted + bytesHeldDecisions;
+                    + bytesAccountVendorsEvicted + bytesHeldDecisions + bytesVendorProfile;
         }
 
         public StateStats plus(StateStats o) {
@@ -154,6 +158,8 @@ public final class InspectCommand implements Callable<Integer> {
             s.bytesAccountVendorsEvicted = bytesAccountVendorsEvicted + o.bytesAccountVendorsEvicted;
             s.heldDecisions = heldDecisions + o.heldDecisions;
             s.bytesHeldDecisions = bytesHeldDecisions + o.bytesHeldDecisions;
+            s.profiles = profiles + o.profiles;
+            s.bytesVendorProfile = bytesVendorProfile + o.bytesVendorProfile;
             return s;
         }
     }
@@ -274,6 +280,8 @@ public final class InspectCommand implements Callable<Integer> {
         line(b, Uids.INVOICE_SCORER, "duplicate-index",
                 scorer.indexedInvoices + " invoices in " + scorer.indexBuckets + " buckets (" + scorer.indexEntries + " entries)",
                 scorer.bytesDuplicateIndex);
+        line(b, Uids.INVOICE_SCORER, "vendor-profile", scorer.profiles + " vendors' amounts, accounts and timer",
+                scorer.bytesVendorProfile);
         line(b, Uids.INVOICE_SCORER, "amount-history",
                 scorer.amountSamples + " amount samples in " + scorer.amountHistories + " histories", scorer.bytesAmountHistory);
         line(b, Uids.INVOICE_SCORER, "vendor-accounts",
@@ -371,6 +379,7 @@ public final class InspectCommand implements Callable<Integer> {
         private transient MapState<String, AmountHistory> amountHistory;
         private transient ValueState<AccountHistory[]> vendorAccounts;
         private transient ValueState<Long> cleanupTimer;
+        private transient ValueState<VendorProfile> profile;
         private transient TypeSerializer<String> strings;
         private transient TypeSerializer<SeenInvoice[]> seen;
         private transient TypeSerializer<AmountHistory> amounts;
@@ -385,6 +394,7 @@ public final class InspectCommand implements Callable<Integer> {
             amountHistory = getRuntimeContext().getMapState(Descriptors.amountHistory());
             vendorAccounts = getRuntimeContext().getState(Descriptors.vendorAccounts());
             cleanupTimer = getRuntimeContext().getState(Descriptors.cleanupTimer());
+            profile = getRuntimeContext().getState(Descriptors.vendorProfile());
             strings = getRuntimeContext().createSerializer(Types.STRING);
             seen = Descriptors.SEEN_INVOICES;
             amounts = Descriptors.AMOUNTS;
@@ -430,6 +440,20 @@ public final class InspectCommand implements Callable<Integer> {
             }
             if (cleanupTimer.value() != null) {
                 s.bytesCleanupTimer = keyBytes + Long.BYTES;
+            }
+            // since 0.2.0 (a key restored from 0.1.0 and not met since still has the states above)
+            VendorProfile p = profile.value();
+            if (p != null) {
+                s.profiles = 1;
+                s.bytesVendorProfile = keyBytes + sizer.size(Descriptors.PROFILE, p);
+                for (AmountHistory h : p.amounts) {
+                    s.amountHistories++;
+                    s.amountSamples += h.size;
+                }
+                if (p.accounts != null) {
+                    s.accountKeys++;
+                    s.accountEntries += p.accounts.length;
+                }
             }
             out.collect(s);
         }

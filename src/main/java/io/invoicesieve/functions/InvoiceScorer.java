@@ -14,6 +14,7 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.state.SeenInvoice;
+import io.invoicesieve.state.VendorProfile;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -111,8 +112,9 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         List<Reason> found = new ArrayList<>(2);
 
         detectDuplicates(invoice, amountMilli, time, watermark, found);
-        RobustStats stats = history.amounts.check(invoice.currency, amountMilli, time, found);
-        history.bank.check(Accounts.normalize(invoice.remitAccount), amountMilli, stats, time, found);
+        VendorProfile profile = history.profile();
+        RobustStats stats = history.amounts.check(profile, invoice.currency, amountMilli, time, found);
+        history.bank.check(profile, Accounts.normalize(invoice.remitAccount), amountMilli, stats, time, found);
         if (invoice.extractionConfidence != null
                 && invoice.extractionConfidence < settings.lowConfidenceThreshold) {
             found.add(Reasons.lowConfidence(invoice.extractionConfidence, settings.lowConfidenceThreshold));
@@ -126,7 +128,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         controls.afterDetectors(invoice, found);
         out.collect(Decider.draft(invoice, found, late, ctx.timerService().currentProcessingTime(),
                 controls.modelVersion(settings.modelVersion), settings.jobVersion));
-        history.scheduleCleanup(ctx.timerService(), time);
+        history.scheduleCleanup(ctx.timerService(), time, profile);
+        history.save(profile);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.invoicesieve.detect.duplicates.ReplayFilter;
 import io.invoicesieve.detect.Money;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.state.SeenInvoice;
+import io.invoicesieve.state.VendorProfile;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
@@ -69,8 +70,10 @@ public class InvoiceScorerBootstrap extends KeyedStateBootstrapFunction<String, 
             }
         }
         history.duplicates.add(probe, buckets, timers.currentWatermark());
-        history.amounts.remember(invoice.currency, amountMilli, time);
-        history.bank.remember(Accounts.normalize(invoice.remitAccount), time);
-        history.scheduleCleanup(timers, time);
+        VendorProfile profile = history.profile();
+        history.amounts.remember(profile, invoice.currency, amountMilli, time);
+        history.bank.remember(profile, Accounts.normalize(invoice.remitAccount), time);
+        history.scheduleCleanup(timers, time, profile);
+        history.save(profile);
     }
 }

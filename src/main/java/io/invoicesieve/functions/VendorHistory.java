@@ -6,11 +6,19 @@ import io.invoicesieve.detect.amounts.AmountDetector;
 import io.invoicesieve.detect.bank.BankChangeDetector;
 import io.invoicesieve.detect.duplicates.DuplicateIndex;
 import io.invoicesieve.detect.duplicates.ReplayFilter;
+import io.invoicesieve.state.AccountHistory;
+import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.VendorProfile;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.TimerService;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The keyed state of one (tenant, vendor): each detector's state, owned by the detector
@@ -19,7 +27,14 @@ import org.apache.flink.streaming.api.TimerService;
  * Processor API bootstrap, so that a warm-started savepoint holds exactly what the running job would
  * have built from the same invoices.
  *
- * <p>{@code cleanup-timer}: one event-time timer per key, at the first multiple of
+ * <p>{@code vendor-profile} ({@link VendorProfile}, since 0.2.0): the amount histories, the accounts
+ * and the pending cleanup timer, read once and written once per first delivery
+ * ({@link #profile()}, {@link #save}). A key restored from 0.1.0 still has them in three states
+ * ({@code amount-history}, {@code vendor-accounts}, {@code cleanup-timer}); the first
+ * {@link #profile()} of the key moves them into the profile and clears them (read old, write new:
+ * no migration step; a key that never had them pays three empty reads once).
+ *
+ * <p>Cleanup timer: one event-time timer per key, at the first multiple of
  * {@code sieve.state.cleanup-interval} after the earliest expiry; it purges every detector's state up
  * to the watermark and re-arms, or clears the key when nothing is left. A purge visits all of the
  * vendor's state, so it runs weekly rather than daily by default. When the watermark reaches
@@ -33,35 +48,83 @@ public final class VendorHistory {
     public final DuplicateIndex duplicates;
     public final AmountDetector amounts;
     public final BankChangeDetector bank;
-    private final ValueState<Long> cleanupTimer;
+    private final ValueState<VendorProfile> profile;
+    /** The 0.1.0 layout, read once per key to move it into {@link #profile}. */
+    private final MapState<String, AmountHistory> legacyAmounts;
+    private final ValueState<AccountHistory[]> legacyAccounts;
+    private final ValueState<Long> legacyTimer;
 
     public VendorHistory(RuntimeContext ctx, DetectorSettings settings) {
         this.settings = settings;
         this.replays = new ReplayFilter(ctx, settings.replayRetentionMillis);
         this.duplicates = new DuplicateIndex(ctx, settings);
-        this.amounts = new AmountDetector(ctx, settings);
-        this.bank = new BankChangeDetector(ctx, settings);
-        this.cleanupTimer = ctx.getState(Descriptors.cleanupTimer());
+        this.amounts = new AmountDetector(settings);
+        this.bank = new BankChangeDetector(settings);
+        this.profile = ctx.getState(Descriptors.vendorProfile());
+        this.legacyAmounts = ctx.getMapState(Descriptors.amountHistory());
+        this.legacyAccounts = ctx.getState(Descriptors.vendorAccounts());
+        this.legacyTimer = ctx.getState(Descriptors.cleanupTimer());
+    }
+
+    /** The current key's profile (new and empty when it has none), moving a 0.1.0 layout into it. */
+    public VendorProfile profile() throws Exception {
+        VendorProfile p = profile.value();
+        return p != null ? p : fromLegacy();
+    }
+
+    /** Writes the current key's profile back, or clears it when nothing is left in it. */
+    public void save(VendorProfile p) throws Exception {
+        if (p.isEmpty()) {
+            profile.clear();
+        } else {
+            profile.update(p);
+        }
+    }
+
+    private VendorProfile fromLegacy() throws Exception {
+        VendorProfile p = new VendorProfile();
+        List<String> currencies = new ArrayList<>(1);
+        for (Map.Entry<String, AmountHistory> e : legacyAmounts.entries()) {
+            currencies.add(e.getKey());
+            p.putAmounts(e.getKey(), e.getValue());
+        }
+        p.accounts = legacyAccounts.value();
+        Long timer = legacyTimer.value();
+        if (timer != null) {
+            p.cleanupTimer = timer;
+            legacyTimer.clear();
+        }
+        if (!currencies.isEmpty()) {
+            legacyAmounts.clear();
+        }
+        if (p.accounts != null) {
+            legacyAccounts.clear();
+        }
+        return p;
     }
 
     /** The event time of the pending cleanup timer, or null when none is pending. */
     public Long pendingCleanup() throws Exception {
-        return cleanupTimer.value();
+        long t = profile().cleanupTimer;
+        return t == VendorProfile.NO_TIMER ? null : t;
     }
 
-    /** Makes sure a cleanup timer is pending no later than this invoice's earliest expiry. */
-    public void scheduleCleanup(TimerService timers, long time) throws Exception {
+    /**
+     * Makes sure a cleanup timer is pending no later than this invoice's earliest expiry; records
+     * it in {@code p} (saved by the caller).
+     */
+    public void scheduleCleanup(TimerService timers, long time, VendorProfile p) {
         long watermark = timers.currentWatermark();
         long retention = Math.min(Math.min(settings.lookbackMillis, settings.replayRetentionMillis),
                 Math.min(settings.amountWindowMillis, settings.bankRetentionMillis));
         long due = EventTimes.ceil(EventTimes.saturatedAdd(Math.max(time, watermark), retention), interval());
-        Long pending = cleanupTimer.value();
-        if (pending == null || due < pending) {
-            if (pending != null) {
+        long pending = p.cleanupTimer;
+        if (pending == VendorProfile.NO_TIMER || due < pending) {
+            if (pending != VendorProfile.NO_TIMER) {
                 timers.deleteEventTimeTimer(pending);
             }
             timers.registerEventTimeTimer(due);
-            cleanupTimer.update(due);
+            p.cleanupTimer = due;
         }
     }
 
@@ -71,12 +134,14 @@ public final class VendorHistory {
      */
     public void cleanup(long firedAt, TimerService timers) throws Exception {
         long watermark = timers.currentWatermark();
+        VendorProfile p = profile();
         if (isEndOfEventTime(watermark)) {
             // the history stays as it is: a bounded run discards it right after, and a savepoint
             // taken by stop-with-savepoint --drain keeps every vendor's history for the next
             // version. The timer itself has fired (a drained savepoint holds no event-time
             // timers), so forget it: the key's next invoice after a restore arms a new one.
-            cleanupTimer.clear();
+            p.cleanupTimer = VendorProfile.NO_TIMER;
+            save(p);
             return;
         }
         // purge up to the watermark, not just the timer's time: after a jump of the watermark one
@@ -84,14 +149,15 @@ public final class VendorHistory {
         long timestamp = Math.max(firedAt, watermark);
         long next = Math.min(
                 Math.min(replays.purge(timestamp), duplicates.purge(timestamp)),
-                Math.min(amounts.purge(timestamp), bank.purge(timestamp)));
+                Math.min(amounts.purge(p, timestamp), bank.purge(p, timestamp)));
         if (next == Long.MAX_VALUE) {
-            cleanupTimer.clear();
+            p.cleanupTimer = VendorProfile.NO_TIMER;
         } else {
             long due = Math.max(EventTimes.ceil(next, interval()), timestamp + interval());
             timers.registerEventTimeTimer(due);
-            cleanupTimer.update(due);
+            p.cleanupTimer = due;
         }
+        save(p);
     }
 
     /**

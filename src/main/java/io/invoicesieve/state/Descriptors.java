@@ -21,6 +21,7 @@ public final class Descriptors {
     public static final TypeSerializer<AccountHistory> ACCOUNT = StateSerializers.AccountHistories.Single.INSTANCE;
     public static final TypeSerializer<AccountInvoice[]> ACCOUNT_INVOICES = StateSerializers.AccountInvoices.INSTANCE;
     public static final TypeSerializer<AmountHistory> AMOUNTS = StateSerializers.AmountHistories.INSTANCE;
+    public static final TypeSerializer<VendorProfile> PROFILE = StateSerializers.VendorProfiles.INSTANCE;
 
     public static final TypeInformation<Decision[]> HELD_DECISIONS =
             Types.OBJECT_ARRAY(TypeInformation.of(Decision.class));
@@ -46,17 +47,26 @@ public final class Descriptors {
         return new MapStateDescriptor<>("duplicate-index", StringSerializer.INSTANCE, SEEN_INVOICES);
     }
 
-    /** invoice-scorer: amount history per currency. */
+    /**
+     * invoice-scorer (since 0.2.0): amount histories, accounts and cleanup timer of the vendor as one
+     * value (state/VendorProfile), replacing {@code amount-history}, {@code vendor-accounts} and the
+     * scorer's {@code cleanup-timer}, which a key restored from 0.1.0 moves into it on first touch.
+     */
+    public static ValueStateDescriptor<VendorProfile> vendorProfile() {
+        return new ValueStateDescriptor<>("vendor-profile", PROFILE);
+    }
+
+    /** invoice-scorer until 0.1.0 (read to migrate, see vendorProfile): amount history per currency. */
     public static MapStateDescriptor<String, AmountHistory> amountHistory() {
         return new MapStateDescriptor<>("amount-history", StringSerializer.INSTANCE, AMOUNTS);
     }
 
-    /** invoice-scorer: the vendor's remit accounts (a handful per vendor: one value, one read). */
+    /** invoice-scorer until 0.1.0 (read to migrate, see vendorProfile): the vendor's remit accounts. */
     public static ValueStateDescriptor<AccountHistory[]> vendorAccounts() {
         return new ValueStateDescriptor<>("vendor-accounts", ACCOUNTS);
     }
 
-    /** invoice-scorer and account-sharing: the pending cleanup timer of the key. */
+    /** account-sharing, and invoice-scorer until 0.1.0 (see vendorProfile): the pending cleanup timer of the key. */
     public static ValueStateDescriptor<Long> cleanupTimer() {
         return new ValueStateDescriptor<>("cleanup-timer", Types.LONG);
     }

@@ -417,4 +417,82 @@ public final class StateSerializers {
             super(() -> AmountHistories.INSTANCE, AmountHistory.class, false);
         }
     }
+
+    // ---------------------------------------------------------------- vendor-profile
+
+    /**
+     * {@code vendor-profile} values: the amount histories (count, then per currency its code and
+     * {@link AmountHistories}' format), the accounts (-1 for none, else {@link AccountHistories}'
+     * format), the pending cleanup timer (a long, {@link VendorProfile#NO_TIMER} for none).
+     */
+    public static final class VendorProfiles extends Base<VendorProfile> {
+        private static final long serialVersionUID = 1L;
+        public static final VendorProfiles INSTANCE = new VendorProfiles();
+
+        @Override
+        public VendorProfile createInstance() {
+            return new VendorProfile();
+        }
+
+        @Override
+        public VendorProfile copy(VendorProfile from) {
+            VendorProfile to = new VendorProfile();
+            to.currencies = from.currencies.clone();
+            to.amounts = new AmountHistory[from.amounts.length];
+            for (int i = 0; i < from.amounts.length; i++) {
+                to.amounts[i] = AmountHistories.INSTANCE.copy(from.amounts[i]);
+            }
+            to.accounts = from.accounts == null ? null : AccountHistories.INSTANCE.copy(from.accounts);
+            to.cleanupTimer = from.cleanupTimer;
+            return to;
+        }
+
+        @Override
+        public void serialize(VendorProfile p, DataOutputView out) throws IOException {
+            out.writeInt(p.currencies.length);
+            for (int i = 0; i < p.currencies.length; i++) {
+                writeString(p.currencies[i], out);
+                AmountHistories.INSTANCE.serialize(p.amounts[i], out);
+            }
+            if (p.accounts == null) {
+                out.writeInt(-1);
+            } else {
+                AccountHistories.INSTANCE.serialize(p.accounts, out);
+            }
+            out.writeLong(p.cleanupTimer);
+        }
+
+        @Override
+        public VendorProfile deserialize(DataInputView in) throws IOException {
+            VendorProfile p = new VendorProfile();
+            int n = in.readInt();
+            p.currencies = new String[n];
+            p.amounts = new AmountHistory[n];
+            for (int i = 0; i < n; i++) {
+                p.currencies[i] = readString(in);
+                p.amounts[i] = AmountHistories.INSTANCE.deserialize(in);
+            }
+            int accounts = in.readInt();
+            if (accounts >= 0) {
+                p.accounts = new AccountHistory[accounts];
+                for (int i = 0; i < accounts; i++) {
+                    p.accounts[i] = AccountHistories.Single.read(in);
+                }
+            }
+            p.cleanupTimer = in.readLong();
+            return p;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<VendorProfile> snapshotConfiguration() {
+            return new VendorProfileSnapshot();
+        }
+    }
+
+    /** Version 1: the format of {@link VendorProfiles}. */
+    public static final class VendorProfileSnapshot extends Snapshot<VendorProfile> {
+        public VendorProfileSnapshot() {
+            super(() -> VendorProfiles.INSTANCE, VendorProfile.class, false);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.VendorProfile;
 import io.invoicesieve.testing.Fixtures;
 
 import org.apache.flink.api.common.state.ValueState;
@@ -45,8 +46,24 @@ class CleanupTimersTest {
         return (t / interval + 1) * interval;
     }
 
+    /** The scorer's vendor-profile of {@code key}. */
     @SuppressWarnings("unchecked")
+    static VendorProfile profile(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h, String key) throws Exception {
+        KeyedStateBackend<String> backend = (KeyedStateBackend<String>) (KeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        return backend.getPartitionedState(
+                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.vendorProfile()).value();
+    }
+
+    /** The scorer's pending cleanup timer of {@code key} (in its vendor-profile), or null. */
     private static Long pendingCleanup(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h, String key) throws Exception {
+        VendorProfile p = profile(h, key);
+        return p == null || p.cleanupTimer == VendorProfile.NO_TIMER ? null : p.cleanupTimer;
+    }
+
+    /** The shared-accounts stage's pending cleanup timer of {@code key}, or null. */
+    @SuppressWarnings("unchecked")
+    private static Long pendingAccountCleanup(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h, String key) throws Exception {
         KeyedStateBackend<String> backend = (KeyedStateBackend<String>) (KeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(key);
         ValueState<Long> timer = backend.getPartitionedState(
@@ -62,39 +79,41 @@ class CleanupTimersTest {
             String key = InvoiceScorer.key(inv);
             h.processElement(inv, T0);
             // one entry per state of the key: invoice-ids, invoice-digests, duplicate-index,
-            // amount-history, vendor-accounts, cleanup-timer
-            assertThat(h.numKeyedStateEntries()).isEqualTo(6);
+            // vendor-profile (amounts, accounts and timer; the 0.1.0 states stay empty)
+            assertThat(h.numKeyedStateEntries()).isEqualTo(4);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             // 1. the duplicate lookback (120 d) is the earliest expiry
             long due1 = next(T0 + 120 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due1);
             h.processWatermark(due1 - 1);
-            assertThat(h.numKeyedStateEntries()).as("nothing purged before the timer").isEqualTo(6);
+            assertThat(h.numKeyedStateEntries()).as("nothing purged before the timer").isEqualTo(4);
             h.processWatermark(due1);
-            assertThat(h.numKeyedStateEntries()).as("the duplicate index is gone").isEqualTo(5);
+            assertThat(h.numKeyedStateEntries()).as("the duplicate index is gone").isEqualTo(3);
 
             // 2. the replay retention (180 d)
             long due2 = next(T0 + 180 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due2);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
             h.processWatermark(due2);
-            assertThat(h.numKeyedStateEntries()).as("the invoice id and its digest are forgotten").isEqualTo(3);
+            assertThat(h.numKeyedStateEntries()).as("the invoice id and its digest are forgotten").isEqualTo(1);
+            assertThat(profile(h, key).currencies).containsExactly("EUR");
 
             // 3. the amount window (365 d from the invoice's day)
             long day0 = Math.floorDiv(T0, DAY) * DAY;
             long due3 = next(day0 + 365 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due3);
             h.processWatermark(due3);
-            assertThat(h.numKeyedStateEntries()).as("the amount history is gone").isEqualTo(2);
+            assertThat(profile(h, key).currencies).as("the amount history is gone").isEmpty();
+            assertThat(profile(h, key).accounts).as("the account is not").hasSize(1);
 
             // 4. the bank retention (730 d after the account's last use), then nothing
             long due4 = next(T0 + 730 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due4);
             h.processWatermark(due4 - 1);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
             h.processWatermark(due4);
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numKeyedStateEntries()).as("the emptied profile is cleared").isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
@@ -159,9 +178,9 @@ class CleanupTimersTest {
             String key = AccountSharing.key(first);
             h.processElement(first, T0);
             long due1 = next(T0 + retention, DAY);
-            assertThat(pendingCleanup(h, key)).isEqualTo(due1);
+            assertThat(pendingAccountCleanup(h, key)).isEqualTo(due1);
             h.processElement(decision("b-1", "V-2", 100), T0 + 100 * DAY);
-            assertThat(pendingCleanup(h, key)).as("one timer per key").isEqualTo(due1);
+            assertThat(pendingAccountCleanup(h, key)).as("one timer per key").isEqualTo(due1);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             h.processWatermark(due1 - 1);
@@ -169,7 +188,7 @@ class CleanupTimersTest {
             h.processWatermark(due1);
             // V-1 is forgotten, V-2 remains: a return of V-1 is a second vendor on the account again
             long due2 = next(T0 + 100 * DAY + retention, DAY);
-            assertThat(pendingCleanup(h, key)).isEqualTo(due2);
+            assertThat(pendingAccountCleanup(h, key)).isEqualTo(due2);
             Decision back = decision("a-2", "V-1", 731);
             h.processElement(back, back.eventTime.toEpochMilli());
             List<Decision> out = h.extractOutputValues();

@@ -7,6 +7,7 @@ import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.VendorProfile;
 import io.invoicesieve.testing.Fixtures;
 import io.invoicesieve.testing.KeyedHarnesses;
 
@@ -72,8 +73,7 @@ class EndOfEventTimeTest {
     }
 
     private static final String[] SCORER_STATES = {
-        Descriptors.invoiceIds().getName(), Descriptors.duplicateIndex().getName(), Descriptors.amountHistory().getName(),
-        Descriptors.vendorAccounts().getName(), Descriptors.cleanupTimer().getName()};
+        Descriptors.invoiceIds().getName(), Descriptors.duplicateIndex().getName(), Descriptors.vendorProfile().getName()};
     private static final String[] ACCOUNT_STATES = {
         Descriptors.accountVendors().getName(), Descriptors.accountInvoices().getName(), Descriptors.cleanupTimer().getName()};
 
@@ -130,8 +130,10 @@ class EndOfEventTimeTest {
             h.processWatermark(Long.MAX_VALUE);
 
             assertThat(h.numEventTimeTimers()).as("the timer fired and was not re-armed").isZero();
-            assertThat(entries).isEqualTo(5);
-            assertThat(scorerEntries(h)).as("only cleanup-timer is gone").isEqualTo(entries - 1);
+            assertThat(entries).isEqualTo(3);
+            assertThat(scorerEntries(h)).as("every state is kept").isEqualTo(entries);
+            assertThat(CleanupTimersTest.profile(h, InvoiceScorer.key(original)).cleanupTimer)
+                    .as("only the profile's timer is gone").isEqualTo(VendorProfile.NO_TIMER);
             drained = h.snapshot(1L, 1L);
         }
 
@@ -188,11 +190,14 @@ class EndOfEventTimeTest {
             h.processWatermark(T0 + 130 * DAY);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
             long entries = scorerEntries(h);
-            assertThat(entries).as("invoice-ids, amount-history, vendor-accounts, cleanup-timer").isEqualTo(4);
+            assertThat(entries).as("invoice-ids, vendor-profile").isEqualTo(2);
+            assertThat(CleanupTimersTest.profile(h, InvoiceScorer.key(original)).cleanupTimer).isNotEqualTo(VendorProfile.NO_TIMER);
 
             h.processWatermark(Long.MAX_VALUE);
 
-            assertThat(scorerEntries(h)).isEqualTo(entries - 1);
+            assertThat(scorerEntries(h)).isEqualTo(entries);
+            assertThat(CleanupTimersTest.profile(h, InvoiceScorer.key(original)).cleanupTimer)
+                    .as("only the profile's timer is gone").isEqualTo(VendorProfile.NO_TIMER);
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }

@@ -8,18 +8,16 @@ import io.invoicesieve.model.Evidence;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.AmountHistory;
-import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.VendorProfile;
 
-import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.api.common.state.MapState;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * AMOUNT_ANOMALY: an amount far from what the vendor usually bills in that currency. State
- * {@code amount-history}: currency -> the last {@code sieve.amount.max-samples} log-amounts within
+ * AMOUNT_ANOMALY: an amount far from what the vendor usually bills in that currency. State: the
+ * vendor's {@link VendorProfile} (state {@code vendor-profile}; {@code amount-history} until 0.1.0),
+ * per currency the last {@code sieve.amount.max-samples} log-amounts within
  * {@code sieve.amount.window}. A flag needs both a robust z of at least {@code sieve.amount.z-threshold}
  * and a factor of at least {@code sieve.amount.min-ratio} from the median, and
  * {@code sieve.amount.min-history} invoices: a wide-spread vendor is not flagged for a month at
@@ -28,11 +26,9 @@ import java.util.Locale;
  */
 public final class AmountDetector {
 
-    private final MapState<String, AmountHistory> amountHistory;
     private final DetectorSettings settings;
 
-    public AmountDetector(RuntimeContext ctx, DetectorSettings settings) {
-        this.amountHistory = ctx.getMapState(Descriptors.amountHistory());
+    public AmountDetector(DetectorSettings settings) {
         this.settings = settings;
     }
 
@@ -41,8 +37,8 @@ public final class AmountDetector {
      * it. Returns the statistics before this invoice (the bank-change check weighs a new account
      * by the amount's ratio to the median).
      */
-    public RobustStats check(String currency, long amountMilli, long time, List<Reason> found) throws Exception {
-        AmountHistory history = amountHistory.get(currency);
+    public RobustStats check(VendorProfile profile, String currency, long amountMilli, long time, List<Reason> found) {
+        AmountHistory history = profile.amounts(currency);
         RobustStats stats = RobustStats.of(history);
         if (amountMilli > 0 && stats.size >= settings.amountMinHistory) {
             double logAmount = Math.log(amountMilli / 1000.0);
@@ -54,7 +50,7 @@ public final class AmountDetector {
                 found.add(reason(z, ratio, stats, stats.spread(), amountMilli, currency, settings.amountZThreshold));
             }
         }
-        remember(currency, history, amountMilli, time);
+        remember(profile, currency, history, amountMilli, time);
         return stats;
     }
 
@@ -78,38 +74,34 @@ public final class AmountDetector {
     }
 
     /** Remembers the amount without checking it (warm start). */
-    public void remember(String currency, long amountMilli, long time) throws Exception {
-        remember(currency, amountHistory.get(currency), amountMilli, time);
+    public void remember(VendorProfile profile, String currency, long amountMilli, long time) {
+        remember(profile, currency, profile.amounts(currency), amountMilli, time);
     }
 
-    private void remember(String currency, AmountHistory history, long amountMilli, long time) throws Exception {
+    private void remember(VendorProfile profile, String currency, AmountHistory history, long amountMilli, long time) {
         if (amountMilli <= 0) {
             return;
         }
         if (history == null) {
             history = AmountHistory.withCapacity(settings.amountMaxSamples);
+            profile.putAmounts(currency, history);
         }
         history.add(Math.log(amountMilli / 1000.0), (int) Math.floorDiv(time, EventTimes.DAY));
-        amountHistory.put(currency, history);
     }
 
     /** Evicts amounts older than the window before {@code timestamp}; returns the next expiry. */
-    public long purge(long timestamp) throws Exception {
+    public long purge(VendorProfile profile, long timestamp) {
         long next = Long.MAX_VALUE;
         int minDay = (int) Math.floorDiv(timestamp - settings.amountWindowMillis, EventTimes.DAY);
-        List<String> currencies = new ArrayList<>();
-        for (String currency : amountHistory.keys()) {
-            currencies.add(currency);
-        }
-        for (String currency : currencies) {
-            AmountHistory history = amountHistory.get(currency);
-            if (history.evictBefore(minDay)) {
-                amountHistory.put(currency, history);
+        boolean[] keep = new boolean[profile.amounts.length];
+        for (int i = 0; i < keep.length; i++) {
+            AmountHistory history = profile.amounts[i];
+            keep[i] = history.evictBefore(minDay);
+            if (keep[i]) {
                 next = Math.min(next, history.oldestDay() * EventTimes.DAY + settings.amountWindowMillis);
-            } else {
-                amountHistory.remove(currency);
             }
         }
+        profile.retainAmounts(keep);
         return next;
     }
 

@@ -7,10 +7,8 @@ import io.invoicesieve.model.Evidence;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.AccountHistory;
-import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.VendorProfile;
 
-import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.api.common.state.ValueState;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,17 +17,15 @@ import java.util.Locale;
 /**
  * BANK_CHANGE: the first invoice of a vendor asking payment to a remit account it never used,
  * once the vendor has {@code sieve.bank.min-history} invoices with an account; a HOLD when that
- * invoice is also at least twice the vendor's median amount. State {@code vendor-accounts}: the
- * vendor's accounts (a handful: one value, one read), each until {@code sieve.bank.retention}
+ * invoice is also at least twice the vendor's median amount. State: the vendor's accounts in its
+ * {@link VendorProfile} ({@code vendor-accounts} until 0.1.0) (a handful: one value, one read), each until {@code sieve.bank.retention}
  * after its last use.
  */
 public final class BankChangeDetector {
 
-    private final ValueState<AccountHistory[]> vendorAccounts;
     private final DetectorSettings settings;
 
-    public BankChangeDetector(RuntimeContext ctx, DetectorSettings settings) {
-        this.vendorAccounts = ctx.getState(Descriptors.vendorAccounts());
+    public BankChangeDetector(DetectorSettings settings) {
         this.settings = settings;
     }
 
@@ -38,12 +34,12 @@ public final class BankChangeDetector {
      * vendor, then remembers its use. {@code stats} are the vendor's amount statistics before this
      * invoice.
      */
-    public void check(String account, long amountMilli, RobustStats stats, long time, List<Reason> found)
-            throws Exception {
+    public void check(VendorProfile profile, String account, long amountMilli, RobustStats stats, long time,
+            List<Reason> found) {
         if (account == null) {
             return;
         }
-        AccountHistory[] known = vendorAccounts.value();
+        AccountHistory[] known = profile.accounts;
         if (known != null && Accounts.indexOf(known, account) < 0) {
             int withAccount = 0;
             for (AccountHistory k : known) {
@@ -56,24 +52,23 @@ public final class BankChangeDetector {
                 found.add(reason(account, known, withAccount, ratio, ratio >= 2.0));
             }
         }
-        vendorAccounts.update(Accounts.touch(known, account, time));
+        profile.accounts = Accounts.touch(known, account, time);
     }
 
     /** Remembers the use of the account without checking it (warm start). */
-    public void remember(String account, long time) throws Exception {
+    public void remember(VendorProfile profile, String account, long time) {
         if (account != null) {
-            vendorAccounts.update(Accounts.touch(vendorAccounts.value(), account, time));
+            profile.accounts = Accounts.touch(profile.accounts, account, time);
         }
     }
 
     /** Forgets accounts unused for the retention before {@code timestamp}; returns the next expiry. */
-    public long purge(long timestamp) throws Exception {
-        AccountHistory[] accounts = Accounts.evict(vendorAccounts.value(), timestamp - settings.bankRetentionMillis);
+    public long purge(VendorProfile profile, long timestamp) {
+        AccountHistory[] accounts = Accounts.evict(profile.accounts, timestamp - settings.bankRetentionMillis);
+        profile.accounts = accounts;
         if (accounts == null) {
-            vendorAccounts.clear();
             return Long.MAX_VALUE;
         }
-        vendorAccounts.update(accounts);
         return Accounts.minLastSeen(accounts) + settings.bankRetentionMillis;
     }
 
