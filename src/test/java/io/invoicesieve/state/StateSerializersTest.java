@@ -110,6 +110,31 @@ class StateSerializersTest {
         assertThat(partial.size).as("deep copy").isEqualTo(1);
     }
 
+    @Test
+    void vendorProfilesKeepAmountsAccountsAndTimer() throws Exception {
+        VendorProfile p = new VendorProfile();
+        AmountHistory eur = AmountHistory.withCapacity(4);
+        eur.add(1.5, 10);
+        p.putAmounts("EUR", eur);
+        p.putAmounts("USD", AmountHistory.withCapacity(2));
+        p.accounts = new AccountHistory[] {new AccountHistory("DE02120300000000202051", 1L, 2L, 3)};
+        p.cleanupTimer = 1_770_000_000_000L;
+        assertThat(roundTrip(Descriptors.PROFILE, p)).usingRecursiveComparison().isEqualTo(p);
+        VendorProfile empty = new VendorProfile();
+        assertThat(empty.isEmpty()).isTrue();
+        VendorProfile emptyBack = roundTrip(Descriptors.PROFILE, empty);
+        assertThat(emptyBack.accounts).isNull();
+        assertThat(emptyBack.isEmpty()).isTrue();
+
+        VendorProfile copy = Descriptors.PROFILE.copy(p);
+        copy.amounts("EUR").add(2.0, 11);
+        copy.accounts[0].count = 9;
+        assertThat(p.amounts("EUR").size).as("deep copy").isEqualTo(1);
+        assertThat(p.accounts[0].count).isEqualTo(3);
+        assertThat(resolve(Descriptors.PROFILE, stored(Descriptors.PROFILE)).isCompatibleAsIs()).isTrue();
+        assertThat(resolve(Descriptors.PROFILE, stored(Descriptors.AMOUNTS)).isIncompatible()).isTrue();
+    }
+
     /** The bytes of one value: a change of format fails here before it reaches a savepoint. */
     @Test
     void theFormatIsPinned() throws Exception {
