@@ -13,6 +13,7 @@ import org.apache.flink.util.StringUtils;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -133,6 +134,27 @@ class StateSerializersTest {
         assertThat(p.accounts[0].count).isEqualTo(3);
         assertThat(resolve(Descriptors.PROFILE, stored(Descriptors.PROFILE)).isCompatibleAsIs()).isTrue();
         assertThat(resolve(Descriptors.PROFILE, stored(Descriptors.AMOUNTS)).isIncompatible()).isTrue();
+    }
+
+    /** What Flink calls besides serialize/deserialize: reuse variants, stream copy, length, mutability. */
+    @Test
+    void theReuseAndCopyVariantsBehaveLikeThePlainOnes() throws Exception {
+        SeenInvoice[] value = {SEEN};
+        TypeSerializer<SeenInvoice[]> s = Descriptors.SEEN_INVOICES;
+        assertThat(s.copy(value, new SeenInvoice[0])).usingRecursiveComparison().isEqualTo(value);
+        assertThat(s.deserialize(new SeenInvoice[0], new DataInputDeserializer(bytes(s, value))))
+                .usingRecursiveComparison().isEqualTo(value);
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        s.copy(new DataInputDeserializer(bytes(s, value)), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(bytes(s, value));
+        for (TypeSerializer<?> each : List.of(Descriptors.SEEN_INVOICES, Descriptors.ACCOUNTS, Descriptors.ACCOUNT,
+                Descriptors.ACCOUNT_INVOICES, Descriptors.AMOUNTS, Descriptors.PROFILE)) {
+            assertThat(each.getLength()).as("variable length").isEqualTo(-1);
+            assertThat(each.isImmutableType()).as("values are changed in place: copies must be deep").isFalse();
+            assertThat(each.createInstance()).isNotNull();
+            assertThat(each.duplicate()).isSameAs(each);
+            assertThat(each.snapshotConfiguration().restoreSerializer()).isSameAs(each);
+        }
     }
 
     /** The bytes of one value: a change of format fails here before it reaches a savepoint. */
