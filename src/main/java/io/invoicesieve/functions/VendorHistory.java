@@ -16,8 +16,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.TimerService;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,24 +79,34 @@ public final class VendorHistory {
         }
     }
 
+    /**
+     * The key's 0.1.0 states moved into a new profile, which is written at once (so that a caller
+     * that only reads it loses nothing), and cleared. A key without them: an empty profile, no write.
+     */
     private VendorProfile fromLegacy() throws Exception {
         VendorProfile p = new VendorProfile();
-        List<String> currencies = new ArrayList<>(1);
+        boolean amounts = false;
         for (Map.Entry<String, AmountHistory> e : legacyAmounts.entries()) {
-            currencies.add(e.getKey());
+            amounts = true;
             p.putAmounts(e.getKey(), e.getValue());
         }
         p.accounts = legacyAccounts.value();
         Long timer = legacyTimer.value();
         if (timer != null) {
             p.cleanupTimer = timer;
-            legacyTimer.clear();
         }
-        if (!currencies.isEmpty()) {
+        if (p.isEmpty()) {
+            return p;
+        }
+        profile.update(p);
+        if (amounts) {
             legacyAmounts.clear();
         }
         if (p.accounts != null) {
             legacyAccounts.clear();
+        }
+        if (timer != null) {
+            legacyTimer.clear();
         }
         return p;
     }
