@@ -6,6 +6,7 @@ import io.invoicesieve.state.AccountHistory;
 import io.invoicesieve.state.AccountInvoice;
 import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.ExpiryBucket;
 import io.invoicesieve.state.SeenInvoice;
 import io.invoicesieve.state.Uids;
 import io.invoicesieve.state.VendorProfile;
@@ -117,6 +118,9 @@ public final class InspectCommand implements Callable<Integer> {
         /** Since 0.2.0. invoice-scorer: amount histories, accounts and timer of each vendor as one value. */
         public long profiles;
         public long bytesVendorProfile;
+        /** Since 0.2.0. invoice-scorer: stored weeks of the expiry index (the open week is in the profile). */
+        public long expiryWeeks;
+        public long bytesExpiryIndex;
 
         public StateStats() {}
 
@@ -129,7 +133,7 @@ public final class InspectCommand implements Callable<Integer> {
         public long bytes() {
             return bytesInvoiceIds + bytesAccountVendors + bytesDuplicateIndex + bytesAmountHistory
                     + bytesVendorAccounts + bytesCleanupTimer + bytesInvoiceDigests + bytesAccountInvoices
-                    + bytesAccountVendorsEvicted + bytesHeldDecisions + bytesVendorProfile;
+                    + bytesAccountVendorsEvicted + bytesHeldDecisions + bytesVendorProfile + bytesExpiryIndex;
         }
 
         public StateStats plus(StateStats o) {
@@ -160,6 +164,8 @@ public final class InspectCommand implements Callable<Integer> {
             s.bytesHeldDecisions = bytesHeldDecisions + o.bytesHeldDecisions;
             s.profiles = profiles + o.profiles;
             s.bytesVendorProfile = bytesVendorProfile + o.bytesVendorProfile;
+            s.expiryWeeks = expiryWeeks + o.expiryWeeks;
+            s.bytesExpiryIndex = bytesExpiryIndex + o.bytesExpiryIndex;
             return s;
         }
     }
@@ -280,8 +286,10 @@ public final class InspectCommand implements Callable<Integer> {
         line(b, Uids.INVOICE_SCORER, "duplicate-index",
                 scorer.indexedInvoices + " invoices in " + scorer.indexBuckets + " buckets (" + scorer.indexEntries + " entries)",
                 scorer.bytesDuplicateIndex);
-        line(b, Uids.INVOICE_SCORER, "vendor-profile", scorer.profiles + " vendors' amounts, accounts and timer",
+        line(b, Uids.INVOICE_SCORER, "vendor-profile", scorer.profiles + " vendors' amounts, accounts, timer, open week",
                 scorer.bytesVendorProfile);
+        line(b, Uids.INVOICE_SCORER, "expiry-index", scorer.expiryWeeks + " vendor-weeks of ids and keys to purge",
+                scorer.bytesExpiryIndex);
         line(b, Uids.INVOICE_SCORER, "amount-history",
                 scorer.amountSamples + " amount samples in " + scorer.amountHistories + " histories", scorer.bytesAmountHistory);
         line(b, Uids.INVOICE_SCORER, "vendor-accounts",
@@ -380,6 +388,7 @@ public final class InspectCommand implements Callable<Integer> {
         private transient ValueState<AccountHistory[]> vendorAccounts;
         private transient ValueState<Long> cleanupTimer;
         private transient ValueState<VendorProfile> profile;
+        private transient MapState<Integer, ExpiryBucket> expiryIndex;
         private transient TypeSerializer<String> strings;
         private transient TypeSerializer<SeenInvoice[]> seen;
         private transient TypeSerializer<AmountHistory> amounts;
@@ -395,6 +404,7 @@ public final class InspectCommand implements Callable<Integer> {
             vendorAccounts = getRuntimeContext().getState(Descriptors.vendorAccounts());
             cleanupTimer = getRuntimeContext().getState(Descriptors.cleanupTimer());
             profile = getRuntimeContext().getState(Descriptors.vendorProfile());
+            expiryIndex = getRuntimeContext().getMapState(Descriptors.expiryIndex());
             strings = getRuntimeContext().createSerializer(Types.STRING);
             seen = Descriptors.SEEN_INVOICES;
             amounts = Descriptors.AMOUNTS;
@@ -427,6 +437,10 @@ public final class InspectCommand implements Callable<Integer> {
                 s.bytesDuplicateIndex += keyBytes + sizer.size(strings, bucket.getKey()) + sizer.size(seen, bucket.getValue());
             }
             s.indexedInvoices = indexed.size();
+            for (Map.Entry<Integer, ExpiryBucket> week : expiryIndex.entries()) {
+                s.expiryWeeks++;
+                s.bytesExpiryIndex += keyBytes + Integer.BYTES + sizer.size(Descriptors.EXPIRY_BUCKETS, week.getValue());
+            }
             for (Map.Entry<String, AmountHistory> history : amountHistory.entries()) {
                 s.amountHistories++;
                 s.amountSamples += history.getValue().size;

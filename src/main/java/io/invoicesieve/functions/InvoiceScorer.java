@@ -111,8 +111,8 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         long amountMilli = Money.toMilli(invoice.amount);
         List<Reason> found = new ArrayList<>(2);
 
-        detectDuplicates(invoice, amountMilli, time, watermark, found);
-        VendorProfile profile = history.profile();
+        VendorProfile profile = history.profile(invoice.invoiceId);
+        SeenInvoice probe = detectDuplicates(invoice, amountMilli, time, watermark, found);
         RobustStats stats = history.amounts.check(profile, invoice.currency, amountMilli, time, found);
         history.bank.check(profile, Accounts.normalize(invoice.remitAccount), amountMilli, stats, time, found);
         if (invoice.extractionConfidence != null
@@ -128,6 +128,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         controls.afterDetectors(invoice, found);
         out.collect(Decider.draft(invoice, found, late, ctx.timerService().currentProcessingTime(),
                 controls.modelVersion(settings.modelVersion), settings.jobVersion));
+        history.remember(profile, probe, time);
         history.scheduleCleanup(ctx.timerService(), time, profile);
         history.save(profile);
     }
@@ -152,8 +153,9 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
                 controls.modelVersion(settings.modelVersion), settings.jobVersion));
     }
 
-    private void detectDuplicates(Invoice invoice, long amountMilli, long time, long watermark, List<Reason> found)
-            throws Exception {
+    /** Checks the invoice against the vendor's duplicate index and indexes it; returns its probe. */
+    private SeenInvoice detectDuplicates(Invoice invoice, long amountMilli, long time, long watermark,
+            List<Reason> found) throws Exception {
         SeenInvoice probe = DuplicateDetector.probe(
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,
                 (int) invoice.invoiceDate.toEpochDay(), time);
@@ -184,6 +186,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
         if (evicted > 0) {
             indexEvictions.inc(evicted);
         }
+        return probe;
     }
 
     @Override

@@ -57,6 +57,7 @@ public class InvoiceScorerBootstrap extends KeyedStateBootstrapFunction<String, 
                 != ReplayFilter.Kind.FIRST) {
             return;
         }
+        VendorProfile profile = history.profile(invoice.invoiceId);
         long amountMilli = Money.toMilli(invoice.amount);
         SeenInvoice probe = DuplicateDetector.probe(
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,
@@ -70,7 +71,7 @@ public class InvoiceScorerBootstrap extends KeyedStateBootstrapFunction<String, 
             }
         }
         history.duplicates.add(probe, buckets, timers.currentWatermark());
-        VendorProfile profile = history.profile();
+        history.remember(profile, probe, time);
         history.amounts.remember(profile, invoice.currency, amountMilli, time);
         history.bank.remember(profile, Accounts.normalize(invoice.remitAccount), time);
         history.scheduleCleanup(timers, time, profile);

@@ -4,11 +4,14 @@ import io.invoicesieve.detect.DetectorSettings;
 import io.invoicesieve.detect.EventTimes;
 import io.invoicesieve.detect.amounts.AmountDetector;
 import io.invoicesieve.detect.bank.BankChangeDetector;
+import io.invoicesieve.detect.duplicates.DuplicateDetector;
 import io.invoicesieve.detect.duplicates.DuplicateIndex;
+import io.invoicesieve.detect.duplicates.ExpiryIndex;
 import io.invoicesieve.detect.duplicates.ReplayFilter;
 import io.invoicesieve.state.AccountHistory;
 import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.SeenInvoice;
 import io.invoicesieve.state.VendorProfile;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -32,10 +35,15 @@ import java.util.Map;
  * {@link #profile()} of the key moves them into the profile and clears them (read old, write new:
  * no migration step; a key that never had them pays three empty reads once).
  *
+ * <p>{@code expiry-index} ({@link ExpiryIndex}, since 0.2.0): the ids and duplicate-index keys of
+ * each week's first deliveries, so that a purge reads what expired instead of the vendor's whole
+ * history. A key whose entries predate it (restored from 0.1.0, or a profile of the first 0.2.0
+ * format) is indexed on its first touch; a key without a profile checks once whether it holds
+ * entries (two reads, once per new key).
+ *
  * <p>Cleanup timer: one event-time timer per key, at the first multiple of
  * {@code sieve.state.cleanup-interval} after the earliest expiry; it purges every detector's state up
- * to the watermark and re-arms, or clears the key when nothing is left. A purge visits all of the
- * vendor's state, so it runs weekly rather than daily by default. When the watermark reaches
+ * to the watermark and re-arms, or clears the key when nothing is left. When the watermark reaches
  * {@code Long.MAX_VALUE} (end of a bounded input, stop-with-savepoint {@code --drain}) every timer
  * fires at once; those firings purge nothing (see {@link #cleanup}).
  */
@@ -46,6 +54,7 @@ public final class VendorHistory {
     public final DuplicateIndex duplicates;
     public final AmountDetector amounts;
     public final BankChangeDetector bank;
+    public final ExpiryIndex expiry;
     private final ValueState<VendorProfile> profile;
     /** The 0.1.0 layout, read once per key to move it into {@link #profile}. */
     private final MapState<String, AmountHistory> legacyAmounts;
@@ -58,16 +67,54 @@ public final class VendorHistory {
         this.duplicates = new DuplicateIndex(ctx, settings);
         this.amounts = new AmountDetector(settings);
         this.bank = new BankChangeDetector(settings);
+        this.expiry = new ExpiryIndex(ctx, settings);
         this.profile = ctx.getState(Descriptors.vendorProfile());
         this.legacyAmounts = ctx.getMapState(Descriptors.amountHistory());
         this.legacyAccounts = ctx.getState(Descriptors.vendorAccounts());
         this.legacyTimer = ctx.getState(Descriptors.cleanupTimer());
     }
 
-    /** The current key's profile (new and empty when it has none), moving a 0.1.0 layout into it. */
-    public VendorProfile profile() throws Exception {
+    /**
+     * The current key's profile (new and empty when it has none), moving a 0.1.0 layout into it and
+     * indexing entries that predate the expiry index.
+     *
+     * @param delivered the id of the first delivery being processed (already in {@code invoice-ids},
+     *     not yet indexed: the caller records it), or null
+     */
+    public VendorProfile profile(String delivered) throws Exception {
         VendorProfile p = profile.value();
-        return p != null ? p : fromLegacy();
+        if (p != null && !p.unindexed) {
+            return p;
+        }
+        if (p == null) {
+            p = fromLegacy();
+            // no profile and no 0.1.0 states: a new key, or one whose profile predates its entries
+            // (0.1.0 keys without amounts, accounts or timer)
+            p.unindexed |= replays.remembersOtherThan(delivered) || !duplicates.isEmpty();
+        }
+        if (p.unindexed) {
+            expiry.build(p, replays, duplicates, delivered);
+            p.unindexed = false;
+            // written at once, so that a caller that only reads it loses nothing
+            save(p);
+        }
+        return p;
+    }
+
+    /** {@link #profile(String)} outside of a first delivery (timers, inspection). */
+    public VendorProfile profile() throws Exception {
+        return profile(null);
+    }
+
+    /** Records a first delivery (its probe, whether or not indexed) in the expiry index. */
+    public void remember(VendorProfile p, SeenInvoice probe, long time) throws Exception {
+        if (probe.amountMilli == 0) {
+            // zero amounts are not in the duplicate index (DuplicateIndex#add)
+            expiry.record(p, time, probe.invoiceId, null, null);
+        } else {
+            expiry.record(p, time, probe.invoiceId, DuplicateDetector.numberKey(probe.normalizedNumber),
+                    DuplicateDetector.amountKey(probe.currency, probe.amountMilli));
+        }
     }
 
     /** Writes the current key's profile back, or clears it when nothing is left in it. */
@@ -80,8 +127,8 @@ public final class VendorHistory {
     }
 
     /**
-     * The key's 0.1.0 states moved into a new profile, which is written at once (so that a caller
-     * that only reads it loses nothing), and cleared. A key without them: an empty profile, no write.
+     * The key's 0.1.0 states moved into a new profile (unindexed, for the caller to index and
+     * write), and cleared. A key without them: an empty profile.
      */
     private VendorProfile fromLegacy() throws Exception {
         VendorProfile p = new VendorProfile();
@@ -98,7 +145,7 @@ public final class VendorHistory {
         if (p.isEmpty()) {
             return p;
         }
-        profile.update(p);
+        p.unindexed = true;
         if (amounts) {
             legacyAmounts.clear();
         }
@@ -122,10 +169,11 @@ public final class VendorHistory {
      * it in {@code p} (saved by the caller).
      */
     public void scheduleCleanup(TimerService timers, long time, VendorProfile p) {
-        long watermark = timers.currentWatermark();
-        long retention = Math.min(Math.min(settings.lookbackMillis, settings.replayRetentionMillis),
-                Math.min(settings.amountWindowMillis, settings.bankRetentionMillis));
-        long due = EventTimes.ceil(EventTimes.saturatedAdd(Math.max(time, watermark), retention), interval());
+        long from = Math.max(time, timers.currentWatermark());
+        // ids and duplicate-index entries expire by week (ExpiryIndex), amounts and accounts by time
+        long earliest = Math.min(expiry.earliestExpiry(from), EventTimes.saturatedAdd(from,
+                Math.min(settings.amountWindowMillis, settings.bankRetentionMillis)));
+        long due = EventTimes.ceil(earliest, interval());
         long pending = p.cleanupTimer;
         if (pending == VendorProfile.NO_TIMER || due < pending) {
             if (pending != VendorProfile.NO_TIMER) {
@@ -155,8 +203,7 @@ public final class VendorHistory {
         // purge up to the watermark, not just the timer's time: after a jump of the watermark one
         // purge does the work of many
         long timestamp = Math.max(firedAt, watermark);
-        long next = Math.min(
-                Math.min(replays.purge(timestamp), duplicates.purge(timestamp)),
+        long next = Math.min(expiry.purge(p, timestamp, replays, duplicates),
                 Math.min(amounts.purge(p, timestamp), bank.purge(p, timestamp)));
         if (next == Long.MAX_VALUE) {
             p.cleanupTimer = VendorProfile.NO_TIMER;

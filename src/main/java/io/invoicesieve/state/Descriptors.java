@@ -7,6 +7,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 
 /**
@@ -22,6 +23,7 @@ public final class Descriptors {
     public static final TypeSerializer<AccountInvoice[]> ACCOUNT_INVOICES = StateSerializers.AccountInvoices.INSTANCE;
     public static final TypeSerializer<AmountHistory> AMOUNTS = StateSerializers.AmountHistories.INSTANCE;
     public static final TypeSerializer<VendorProfile> PROFILE = StateSerializers.VendorProfiles.INSTANCE;
+    public static final TypeSerializer<ExpiryBucket> EXPIRY_BUCKETS = StateSerializers.ExpiryBuckets.INSTANCE;
 
     public static final TypeInformation<Decision[]> HELD_DECISIONS =
             Types.OBJECT_ARRAY(TypeInformation.of(Decision.class));
@@ -45,6 +47,15 @@ public final class Descriptors {
     /** invoice-scorer: duplicate index, blocking key -> earlier invoices under that key. */
     public static MapStateDescriptor<String, SeenInvoice[]> duplicateIndex() {
         return new MapStateDescriptor<>("duplicate-index", StringSerializer.INSTANCE, SEEN_INVOICES);
+    }
+
+    /**
+     * invoice-scorer (since 0.2.0): week (event time / 7 d since the epoch) -> the ids first delivered
+     * in it and the duplicate-index keys they went under, so that a purge reads only what expired
+     * (detect/duplicates/ExpiryIndex). The latest week lives in {@code vendor-profile}.
+     */
+    public static MapStateDescriptor<Integer, ExpiryBucket> expiryIndex() {
+        return new MapStateDescriptor<>("expiry-index", IntSerializer.INSTANCE, EXPIRY_BUCKETS);
     }
 
     /**

@@ -418,16 +418,80 @@ public final class StateSerializers {
         }
     }
 
+    // ---------------------------------------------------------------- expiry-index
+
+    /** {@code expiry-index} values (and the open week in a profile): the ids, then the keys (count, strings). */
+    public static final class ExpiryBuckets extends Base<ExpiryBucket> {
+        private static final long serialVersionUID = 1L;
+        public static final ExpiryBuckets INSTANCE = new ExpiryBuckets();
+
+        @Override
+        public ExpiryBucket createInstance() {
+            return new ExpiryBucket();
+        }
+
+        @Override
+        public ExpiryBucket copy(ExpiryBucket from) {
+            return new ExpiryBucket(from.ids.clone(), from.keys.clone());
+        }
+
+        @Override
+        public void serialize(ExpiryBucket b, DataOutputView out) throws IOException {
+            writeStrings(b.ids, out);
+            writeStrings(b.keys, out);
+        }
+
+        @Override
+        public ExpiryBucket deserialize(DataInputView in) throws IOException {
+            String[] ids = readStrings(in);
+            return new ExpiryBucket(ids, readStrings(in));
+        }
+
+        private static void writeStrings(String[] a, DataOutputView out) throws IOException {
+            out.writeInt(a.length);
+            for (String x : a) {
+                writeString(x, out);
+            }
+        }
+
+        private static String[] readStrings(DataInputView in) throws IOException {
+            String[] a = new String[in.readInt()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = readString(in);
+            }
+            return a;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<ExpiryBucket> snapshotConfiguration() {
+            return new ExpiryBucketSnapshot();
+        }
+    }
+
+    /** Version 1: the format of {@link ExpiryBuckets}. */
+    public static final class ExpiryBucketSnapshot extends Snapshot<ExpiryBucket> {
+        public ExpiryBucketSnapshot() {
+            super(() -> ExpiryBuckets.INSTANCE, ExpiryBucket.class, false);
+        }
+    }
+
     // ---------------------------------------------------------------- vendor-profile
 
     /**
-     * {@code vendor-profile} values: the amount histories (count, then per currency its code and
-     * {@link AmountHistories}' format), the accounts (-1 for none, else {@link AccountHistories}'
-     * format), the pending cleanup timer (a long, {@link VendorProfile#NO_TIMER} for none).
+     * {@code vendor-profile} values. Format 2 (with the expiry index): the tag {@link #FORMAT_2}, then
+     * format 1, then the open week (an int, {@link VendorProfile#NO_WEEK} for none), its bucket
+     * ({@link ExpiryBuckets}' format), the stored weeks (count, ints) and the two purge marks (ints).
+     * Format 1 (written before the expiry index, read as an unindexed profile): the amount histories
+     * (count, then per currency its code and {@link AmountHistories}' format), the accounts (-1 for
+     * none, else {@link AccountHistories}' format), the pending cleanup timer (a long,
+     * {@link VendorProfile#NO_TIMER} for none). Format 1 starts with a count, never negative, so the
+     * tag tells the two apart in every value; the snapshot stays the same.
      */
     public static final class VendorProfiles extends Base<VendorProfile> {
         private static final long serialVersionUID = 1L;
         public static final VendorProfiles INSTANCE = new VendorProfiles();
+        /** First int of a format-2 value. */
+        static final int FORMAT_2 = -2;
 
         @Override
         public VendorProfile createInstance() {
@@ -444,11 +508,18 @@ public final class StateSerializers {
             }
             to.accounts = from.accounts == null ? null : AccountHistories.INSTANCE.copy(from.accounts);
             to.cleanupTimer = from.cleanupTimer;
+            to.openWeek = from.openWeek;
+            to.open = ExpiryBuckets.INSTANCE.copy(from.open);
+            to.weeks = from.weeks.clone();
+            to.keysPurgedThrough = from.keysPurgedThrough;
+            to.idsPurgedThrough = from.idsPurgedThrough;
+            to.unindexed = from.unindexed;
             return to;
         }
 
         @Override
         public void serialize(VendorProfile p, DataOutputView out) throws IOException {
+            out.writeInt(FORMAT_2);
             out.writeInt(p.currencies.length);
             for (int i = 0; i < p.currencies.length; i++) {
                 writeString(p.currencies[i], out);
@@ -460,12 +531,26 @@ public final class StateSerializers {
                 AccountHistories.INSTANCE.serialize(p.accounts, out);
             }
             out.writeLong(p.cleanupTimer);
+            out.writeInt(p.openWeek);
+            ExpiryBuckets.INSTANCE.serialize(p.open, out);
+            out.writeInt(p.weeks.length);
+            for (int w : p.weeks) {
+                out.writeInt(w);
+            }
+            out.writeInt(p.keysPurgedThrough);
+            out.writeInt(p.idsPurgedThrough);
         }
 
         @Override
         public VendorProfile deserialize(DataInputView in) throws IOException {
             VendorProfile p = new VendorProfile();
             int n = in.readInt();
+            boolean indexed = n == FORMAT_2;
+            if (indexed) {
+                n = in.readInt();
+            } else if (n < 0) {
+                throw new IOException("vendor-profile: unknown format " + n);
+            }
             p.currencies = new String[n];
             p.amounts = new AmountHistory[n];
             for (int i = 0; i < n; i++) {
@@ -480,6 +565,18 @@ public final class StateSerializers {
                 }
             }
             p.cleanupTimer = in.readLong();
+            if (!indexed) {
+                p.unindexed = true;
+                return p;
+            }
+            p.openWeek = in.readInt();
+            p.open = ExpiryBuckets.INSTANCE.deserialize(in);
+            p.weeks = new int[in.readInt()];
+            for (int i = 0; i < p.weeks.length; i++) {
+                p.weeks[i] = in.readInt();
+            }
+            p.keysPurgedThrough = in.readInt();
+            p.idsPurgedThrough = in.readInt();
             return p;
         }
 
@@ -489,7 +586,7 @@ public final class StateSerializers {
         }
     }
 
-    /** Version 1: the format of {@link VendorProfiles}. */
+    /** Version 1: the formats of {@link VendorProfiles} (each value says which it is in). */
     public static final class VendorProfileSnapshot extends Snapshot<VendorProfile> {
         public VendorProfileSnapshot() {
             super(() -> VendorProfiles.INSTANCE, VendorProfile.class, false);

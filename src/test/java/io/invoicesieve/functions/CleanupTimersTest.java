@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The one cleanup timer per key (README: State and how it is bounded), at the exact times the
  * retentions give: the first multiple of sieve.state.cleanup-interval (7 d here) after the earliest expiry
- * for the scorer, the next midnight for the shared-accounts stage; each firing purges exactly what
+ * for the scorer (ids and duplicate-index entries expire by week, from the end of their week: the
+ * expiry index), the next midnight for the shared-accounts stage; each firing purges exactly what
  * expired, re-arms for the next expiry, and the last leaves the key empty. The firings at the end of
  * event time, which purge nothing: {@link EndOfEventTimeTest}.
  */
@@ -44,6 +45,11 @@ class CleanupTimersTest {
     /** The next multiple of {@code interval} strictly after {@code t}, computed here, not by EventTimes. */
     private static long next(long t, long interval) {
         return (t / interval + 1) * interval;
+    }
+
+    /** The end of the expiry-index week of {@code t}: weeks since the epoch, computed here. */
+    private static long weekEnd(long t) {
+        return next(t, WEEK);
     }
 
     /** The scorer's vendor-profile of {@code key}. */
@@ -83,8 +89,8 @@ class CleanupTimersTest {
             assertThat(h.numKeyedStateEntries()).isEqualTo(4);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
-            // 1. the duplicate lookback (120 d) is the earliest expiry
-            long due1 = next(T0 + 120 * DAY, WEEK);
+            // 1. the duplicate lookback (120 d) after the invoice's week is the earliest expiry
+            long due1 = next(weekEnd(T0) + 120 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due1);
             h.processWatermark(due1 - 1);
             assertThat(h.numKeyedStateEntries()).as("nothing purged before the timer").isEqualTo(4);
@@ -92,7 +98,7 @@ class CleanupTimersTest {
             assertThat(h.numKeyedStateEntries()).as("the duplicate index is gone").isEqualTo(3);
 
             // 2. the replay retention (180 d)
-            long due2 = next(T0 + 180 * DAY, WEEK);
+            long due2 = next(weekEnd(T0) + 180 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due2);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
             h.processWatermark(due2);
@@ -125,14 +131,14 @@ class CleanupTimersTest {
             Invoice late = invoice("a-2").number("INV-2").day(30).build();
             String key = InvoiceScorer.key(late);
             h.processElement(late, late.eventTimeMillis());
-            long dueLate = next(late.eventTimeMillis() + 120 * DAY, WEEK);
+            long dueLate = next(weekEnd(late.eventTimeMillis()) + 120 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(dueLate);
             Invoice early = invoice("a-1").number("INV-1").build();
             h.processElement(early, T0);
-            assertThat(pendingCleanup(h, key)).isEqualTo(next(T0 + 120 * DAY, WEEK));
+            assertThat(pendingCleanup(h, key)).isEqualTo(next(weekEnd(T0) + 120 * DAY, WEEK));
             assertThat(h.numEventTimeTimers()).as("the later timer was deleted").isEqualTo(1);
             h.processElement(invoice("a-3").number("INV-3").day(40).build(), T0 + 40 * DAY);
-            assertThat(pendingCleanup(h, key)).isEqualTo(next(T0 + 120 * DAY, WEEK));
+            assertThat(pendingCleanup(h, key)).isEqualTo(next(weekEnd(T0) + 120 * DAY, WEEK));
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
         }
     }
@@ -146,10 +152,10 @@ class CleanupTimersTest {
             h.processElement(inv, T0);
             // a second invoice 121 days later keeps the key's duplicate index alive past the first timer
             h.processElement(invoice("a-2").number("INV-2").day(121).build(), T0 + 121 * DAY);
-            long due1 = next(T0 + 120 * DAY, WEEK);
+            long due1 = next(weekEnd(T0) + 120 * DAY, WEEK);
             h.processWatermark(due1);
-            // next expiry: a-2's lookback end (day 241), after due1 + 7 d
-            assertThat(pendingCleanup(h, key)).isEqualTo(Math.max(next(T0 + 180 * DAY, WEEK), due1 + WEEK));
+            // next expiry: a-1's replay retention from the end of its week, after due1 + 7 d
+            assertThat(pendingCleanup(h, key)).isEqualTo(Math.max(next(weekEnd(T0) + 180 * DAY, WEEK), due1 + WEEK));
         }
     }
 

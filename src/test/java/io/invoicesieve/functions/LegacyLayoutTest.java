@@ -1,11 +1,15 @@
 package io.invoicesieve.functions;
 
+import io.invoicesieve.detect.Money;
+import io.invoicesieve.detect.duplicates.DuplicateDetector;
+import io.invoicesieve.detect.duplicates.ExpiryIndex;
 import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.AccountHistory;
 import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.Descriptors;
+import io.invoicesieve.state.SeenInvoice;
 import io.invoicesieve.state.VendorProfile;
 import io.invoicesieve.testing.Fixtures;
 import io.invoicesieve.testing.KeyedHarnesses;
@@ -35,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The scorer's read-old/write-new path (functions/VendorHistory): a key whose amount history,
  * accounts and cleanup timer are still in the three states of 0.1.0 ({@code amount-history},
  * {@code vendor-accounts}, {@code cleanup-timer}) is scored with them on its first invoice after the
- * restore, which moves them into {@code vendor-profile} and clears the old states. Heap and RocksDB.
+ * restore, which moves them into {@code vendor-profile} and clears the old states; its ids and
+ * duplicate-index buckets are indexed by week then, and expire through that index. Heap and RocksDB.
  * (The real 0.1.0 savepoint goes through the same path in SavepointRestoreITCase.)
  */
 class LegacyLayoutTest {
@@ -65,6 +70,14 @@ class LegacyLayoutTest {
             accounts.update(new AccountHistory[] {new AccountHistory(ACCOUNT, T0, T0 + 9 * DAY, 10)});
             getRuntimeContext().getState(Descriptors.cleanupTimer()).update(TIMER);
             ctx.timerService().registerEventTimeTimer(TIMER);
+            // the seed invoice itself, as 0.1.0 remembered and indexed it (no digest: 0.1.0 had none)
+            getRuntimeContext().getMapState(Descriptors.invoiceIds()).put(invoice.invoiceId, invoice.eventTimeMillis());
+            SeenInvoice seen = DuplicateDetector.probe(invoice.invoiceId, invoice.invoiceNumber,
+                    Money.toMilli(invoice.amount), invoice.currency, (int) invoice.invoiceDate.toEpochDay(),
+                    invoice.eventTimeMillis());
+            MapState<String, SeenInvoice[]> index = getRuntimeContext().getMapState(Descriptors.duplicateIndex());
+            index.put(DuplicateDetector.numberKey(seen.normalizedNumber), new SeenInvoice[] {seen});
+            index.put(DuplicateDetector.amountKey(seen.currency, seen.amountMilli), new SeenInvoice[] {seen});
         }
     }
 
@@ -113,6 +126,10 @@ class LegacyLayoutTest {
             assertThat(p.cleanupTimer).as("the restored timer is known, and kept: it is earlier than the new due")
                     .isEqualTo(ZeroOneLayout.TIMER);
             assertThat(h.numEventTimeTimers()).as("still one timer per key").isEqualTo(1);
+            assertThat(p.weeks).as("the seed's week (day 0) is indexed and stored, the outlier's (day 20) open")
+                    .containsExactly(ExpiryIndex.week(T0));
+            assertThat(p.openWeek).isEqualTo(ExpiryIndex.week(T0 + 20 * DAY));
+            assertThat(p.open.ids).containsExactly("outlier");
 
             // and the profile survives a snapshot: the next invoice still sees eleven samples
             OperatorSubtaskState migrated = h.snapshot(2L, 2L);
@@ -127,6 +144,12 @@ class LegacyLayoutTest {
                 assertThat(Arrays.stream(d2.reasons).filter(r -> r.code == ReasonCode.AMOUNT_ANOMALY).findFirst()
                         .orElseThrow().evidence.historySize).isEqualTo(11);
                 assertThat(Arrays.stream(d2.reasons).map(r -> r.code)).doesNotContain(ReasonCode.BANK_CHANGE);
+
+                // the 0.1.0 id and buckets expire through the index built for them
+                next.processWatermark(T0 + 260 * DAY);
+                assertThat(keysOf(next, Descriptors.invoiceIds().getName())).as("no id is left").isZero();
+                assertThat(keysOf(next, Descriptors.duplicateIndex().getName())).isZero();
+                assertThat(keysOf(next, Descriptors.expiryIndex().getName())).isZero();
             }
         }
     }

@@ -136,6 +136,66 @@ class StateSerializersTest {
         assertThat(resolve(Descriptors.PROFILE, stored(Descriptors.AMOUNTS)).isIncompatible()).isTrue();
     }
 
+    @Test
+    void vendorProfilesKeepTheirExpiryIndexAndReadTheFirstFormatAsUnindexed() throws Exception {
+        VendorProfile p = new VendorProfile();
+        p.cleanupTimer = 1_770_000_000_000L;
+        p.openWeek = 2_927;
+        p.open = new ExpiryBucket(new String[] {"i-3"}, new String[] {"n:3", "a:EUR:100"});
+        p.weeks = new int[] {2_925, 2_926};
+        p.keysPurgedThrough = 2_924;
+        VendorProfile back = roundTrip(Descriptors.PROFILE, p);
+        assertThat(back).usingRecursiveComparison().isEqualTo(p);
+        assertThat(back.unindexed).isFalse();
+        assertThat(back.isEmpty()).isFalse();
+        VendorProfile onlyIndex = new VendorProfile();
+        onlyIndex.weeks = new int[] {2_925};
+        assertThat(onlyIndex.isEmpty()).as("a stored week keeps the profile").isFalse();
+
+        VendorProfile copy = Descriptors.PROFILE.copy(p);
+        copy.open.addId("i-4");
+        copy.weeks[0] = 1;
+        assertThat(p.open.ids).as("deep copy").containsExactly("i-3");
+        assertThat(p.weeks[0]).isEqualTo(2_925);
+
+        // a value of the first 0.2.0 format (no tag, no index): no amounts, no accounts, a timer
+        byte[] first = StringUtils.hexStringToByte("00000000" + "ffffffff" + "0000019c1c38a47b");
+        VendorProfile old = Descriptors.PROFILE.deserialize(new DataInputDeserializer(first));
+        assertThat(old.cleanupTimer).isEqualTo(1_770_000_000_123L);
+        assertThat(old.unindexed).as("its ids and buckets are indexed on first touch").isTrue();
+        assertThat(old.openWeek).isEqualTo(VendorProfile.NO_WEEK);
+        assertThat(StringUtils.byteToHexString(bytes(Descriptors.PROFILE, old)))
+                .isEqualTo("fffffffe" // format 2
+                        + "00000000" + "ffffffff" + "0000019c1c38a47b" // format 1: amounts, accounts, timer
+                        + "80000000" // no open week
+                        + "00000000" + "00000000" // its bucket: no ids, no keys
+                        + "00000000" // no stored weeks
+                        + "80000000" + "80000000"); // no purge stage has run
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Descriptors.PROFILE.deserialize(
+                new DataInputDeserializer(StringUtils.hexStringToByte("fffffffd")))))
+                .hasMessageContaining("unknown format");
+    }
+
+    @Test
+    void expiryBucketsKeepIdsAndKeys() throws Exception {
+        ExpiryBucket b = new ExpiryBucket();
+        b.addId("i-1");
+        b.addKey("k-1");
+        b.addKey("k-1");
+        b.addKey("k-2");
+        assertThat(b.keys).as("a key once per week").containsExactly("k-1", "k-2");
+        assertThat(roundTrip(Descriptors.EXPIRY_BUCKETS, b)).usingRecursiveComparison().isEqualTo(b);
+        assertThat(StringUtils.byteToHexString(bytes(Descriptors.EXPIRY_BUCKETS, b)))
+                .isEqualTo("00000001" + "04692d31" + "00000002" + "046b2d31" + "046b2d32");
+        ExpiryBucket copy = Descriptors.EXPIRY_BUCKETS.copy(b);
+        copy.addId("i-2");
+        assertThat(b.ids).as("deep copy").containsExactly("i-1");
+        b.clearIds();
+        b.clearKeys();
+        assertThat(b.isEmpty()).isTrue();
+        assertThat(resolve(Descriptors.EXPIRY_BUCKETS, stored(Descriptors.EXPIRY_BUCKETS)).isCompatibleAsIs()).isTrue();
+    }
+
     /** What Flink calls besides serialize/deserialize: reuse variants, stream copy, length, mutability. */
     @Test
     void theReuseAndCopyVariantsBehaveLikeThePlainOnes() throws Exception {
@@ -148,7 +208,7 @@ class StateSerializersTest {
         s.copy(new DataInputDeserializer(bytes(s, value)), copied);
         assertThat(copied.getCopyOfBuffer()).isEqualTo(bytes(s, value));
         for (TypeSerializer<?> each : List.of(Descriptors.SEEN_INVOICES, Descriptors.ACCOUNTS, Descriptors.ACCOUNT,
-                Descriptors.ACCOUNT_INVOICES, Descriptors.AMOUNTS, Descriptors.PROFILE)) {
+                Descriptors.ACCOUNT_INVOICES, Descriptors.AMOUNTS, Descriptors.PROFILE, Descriptors.EXPIRY_BUCKETS)) {
             assertThat(each.getLength()).as("variable length").isEqualTo(-1);
             assertThat(each.isImmutableType()).as("values are changed in place: copies must be deep").isFalse();
             assertThat(each.createInstance()).isNotNull();

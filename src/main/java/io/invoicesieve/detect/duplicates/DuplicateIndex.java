@@ -7,16 +7,15 @@ import io.invoicesieve.state.SeenInvoice;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.util.Collection;
 import java.util.Map;
 
 /**
  * State {@code duplicate-index}: blocking key -> the vendor's earlier invoices under it, for
  * {@code sieve.duplicates.lookback}. Two blocking keys per invoice (normalized number, exact
  * amount), so a lookup reads two small values, not the vendor's whole history: a MapState suits
- * RocksDB, where each entry is its own key.
+ * RocksDB, where each entry is its own key. Entries expire through the vendor's {@link ExpiryIndex},
+ * which knows the keys of each week: a purge reads only the buckets that hold expired invoices.
  */
 public final class DuplicateIndex {
 
@@ -115,35 +114,35 @@ public final class DuplicateIndex {
         return out;
     }
 
-    /** Drops invoices older than the lookback before {@code timestamp}; returns the next expiry. */
-    public long purge(long timestamp) throws Exception {
-        long next = Long.MAX_VALUE;
+    /**
+     * Drops the invoices older than the lookback before {@code timestamp} from the buckets of
+     * {@code keys} (the keys of the weeks {@link ExpiryIndex} found expired): one read per key, and a
+     * write or a removal where something went.
+     */
+    public void expire(Collection<String> keys, long timestamp) throws Exception {
         long minIndexed = timestamp - lookbackMillis;
-        List<String> emptied = new ArrayList<>();
-        List<Map.Entry<String, SeenInvoice[]>> shrunk = new ArrayList<>();
-        Iterator<Map.Entry<String, SeenInvoice[]>> entries = index.iterator();
-        while (entries.hasNext()) {
-            Map.Entry<String, SeenInvoice[]> entry = entries.next();
-            SeenInvoice[] bucket = entry.getValue();
-            SeenInvoice[] kept = retain(bucket, minIndexed);
-            if (kept.length == 0) {
-                emptied.add(entry.getKey());
+        for (String key : keys) {
+            SeenInvoice[] bucket = index.get(key);
+            if (bucket == null) {
                 continue;
             }
-            if (kept.length < bucket.length) {
-                shrunk.add(Map.entry(entry.getKey(), kept));
+            SeenInvoice[] kept = retain(bucket, minIndexed);
+            if (kept.length == 0) {
+                index.remove(key);
+            } else if (kept.length < bucket.length) {
+                index.put(key, kept);
             }
-            for (SeenInvoice s : kept) {
-                next = Math.min(next, s.eventTime + lookbackMillis);
-            }
         }
-        for (String key : emptied) {
-            index.remove(key);
-        }
-        for (Map.Entry<String, SeenInvoice[]> e : shrunk) {
-            index.put(e.getKey(), e.getValue());
-        }
-        return next;
+    }
+
+    /** Every bucket of the vendor: a scan, for {@link ExpiryIndex#build}. */
+    public Iterable<Map.Entry<String, SeenInvoice[]>> entries() throws Exception {
+        return index.entries();
+    }
+
+    /** True when the vendor has no bucket. */
+    public boolean isEmpty() throws Exception {
+        return index.isEmpty();
     }
 
     private static SeenInvoice[] retain(SeenInvoice[] bucket, long minTime) {

@@ -9,8 +9,7 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,7 +32,8 @@ import java.util.Map;
  * is not a re-delivery here: it is scored as a new invoice of that vendor.
  *
  * <p>State access: a first delivery reads {@code invoice-ids} once and writes both states; a
- * re-delivery reads both, and writes the digest when it changed.
+ * re-delivery reads both, and writes the digest when it changed. Ids are forgotten through the
+ * vendor's {@link ExpiryIndex}: a purge removes the ids of the weeks that expired, without a scan.
  */
 public final class ReplayFilter {
 
@@ -92,23 +92,27 @@ public final class ReplayFilter {
         return new Delivery(Kind.CHANGED, first, known);
     }
 
-    /** Forgets ids delivered more than the retention before {@code timestamp}; returns the next expiry. */
-    public long purge(long timestamp) throws Exception {
-        long next = Long.MAX_VALUE;
-        long minDelivered = timestamp - retentionMillis;
-        List<String> forgotten = new ArrayList<>();
-        for (Map.Entry<String, Long> id : invoiceIds.entries()) {
-            if (id.getValue() < minDelivered) {
-                forgotten.add(id.getKey());
-            } else {
-                next = Math.min(next, id.getValue() + retentionMillis);
-            }
-        }
-        for (String id : forgotten) {
+    /** Forgets {@code ids} and their digests (the ones {@link ExpiryIndex} found expired). */
+    public void forget(Collection<String> ids) throws Exception {
+        for (String id : ids) {
             invoiceIds.remove(id);
             digests.remove(id);
         }
-        return next;
+    }
+
+    /** Every remembered id with the event time of its first delivery: a scan, for {@link ExpiryIndex#build}. */
+    public Iterable<Map.Entry<String, Long>> firstDeliveries() throws Exception {
+        return invoiceIds.entries();
+    }
+
+    /** True when an id other than {@code id} (null: any) is remembered. Reads at most two entries. */
+    public boolean remembersOtherThan(String id) throws Exception {
+        for (String remembered : invoiceIds.keys()) {
+            if (!remembered.equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
