@@ -191,11 +191,12 @@ public final class SieveOptions {
                     .durationType()
                     .defaultValue(Duration.ofDays(30))
                     .withDescription(
-                            "Cleanup timers of a key fire at most this often (event time): a purge visits "
-                                    + "all of a vendor's state, so coarser is cheaper, at the price of "
-                                    + "keeping expired entries up to this much longer. At 30 d an entry "
-                                    + "of the 120 d lookback is visited about 5 times in its life (at 7 d, "
-                                    + "18). Lookups still respect the lookback.");
+                            "Cleanup timers of a key fire at most this often (event time), and expired "
+                                    + "entries are kept up to this much longer. A vendor's purge reads only "
+                                    + "the weeks that expired (expiry-index); an account's purge still visits "
+                                    + "all of its invoices, so coarser is cheaper there (at 30 d an entry of "
+                                    + "the 120 d lookback is visited about 5 times in its life, at 7 d 18). "
+                                    + "Lookups still respect the lookback.");
 
     // ---------------------------------------------------------------- decisions
 

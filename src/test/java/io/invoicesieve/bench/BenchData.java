@@ -41,7 +41,30 @@ final class BenchData {
                 .invoices(invoices)
                 .days(days)
                 .build();
-        Path dir = root.resolve("n" + invoices + "-d" + days + "-t" + tenants + "-v" + vendorsPerTenant);
+        return prepare(cfg, root.resolve("n" + invoices + "-d" + days + "-t" + tenants + "-v" + vendorsPerTenant));
+    }
+
+    /**
+     * Preset "ledger-year" (benchmarks/README.md): the input of `local` in the report, byte for byte
+     * what {@code generate --out target/ledger-year --tenants 4 --vendors 2500 --days 365 --invoices 100000
+     * --high-volume-vendor-rate 0.005 --high-volume-per-day 3 --start 2025-11-01 --seed 20261201} writes,
+     * so that the suite and `local` can be compared on the same file.
+     */
+    static BenchData ledgerYear(Path root) throws IOException {
+        GeneratorConfig cfg = GeneratorConfig.builder()
+                .seed(20261201L)
+                .tenants(4)
+                .vendorsPerTenant(2500)
+                .invoices(100_000)
+                .days(365)
+                .start(java.time.LocalDate.parse("2025-11-01"))
+                .highVolumeVendorRate(0.005)
+                .highVolumePerDay(3)
+                .build();
+        return prepare(cfg, root.resolve("ledger-year"));
+    }
+
+    private static BenchData prepare(GeneratorConfig cfg, Path dir) throws IOException {
         // the FileSource reads a directory: keep only the invoices file in it
         Path inputDir = dir.resolve("input");
         Path file = inputDir.resolve("invoices.jsonl");

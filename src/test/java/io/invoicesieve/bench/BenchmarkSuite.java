@@ -68,12 +68,22 @@ public final class BenchmarkSuite {
 
         int tenants = Integer.getInteger("bench.tenants", 10);
         int vendorsPerTenant = Integer.getInteger("bench.vendorsPerTenant", 1000);
-        BenchData data = BenchData.prepare(work.resolve("data"), invoices, days, tenants, vendorsPerTenant);
+        String preset = System.getProperty("bench.preset", "");
+        if (!preset.isEmpty() && !preset.equals("ledger-year")) {
+            throw new IllegalArgumentException("bench.preset: unknown preset '" + preset + "' (known: ledger-year)");
+        }
+        boolean ledgerYear = preset.equals("ledger-year");
+        if (ledgerYear) {
+            days = 365;
+        }
+        BenchData data = ledgerYear ? BenchData.ledgerYear(work.resolve("data"))
+                : BenchData.prepare(work.resolve("data"), invoices, days, tenants, vendorsPerTenant);
         Map<String, Object> ds = new LinkedHashMap<>();
         ds.put("file", data.invoices.toString());
         ds.put("lines", data.lines);
         ds.put("vendors", data.vendors);
         ds.put("days", days);
+        ds.put("preset", ledgerYear ? preset : "none");
         ds.put("generator", data.config.toString());
         ds.put("generatorSummary", data.generatorSummary);
         results.put("data", ds);
@@ -85,7 +95,7 @@ public final class BenchmarkSuite {
             // RocksDB runs ~10x slower here (see the report): its own, smaller data set with the same
             // tenants, vendors and 90 days keeps the full run inside its time budget
             int rocksInvoices = Integer.getInteger("bench.rocksdb.invoices", quick ? 20_000 : 60_000);
-            BenchData rocksData = rocksInvoices >= invoices ? data
+            BenchData rocksData = ledgerYear || rocksInvoices >= invoices ? data
                     : BenchData.prepare(work.resolve("data"), rocksInvoices, days, tenants, vendorsPerTenant);
             Map<String, Object> pipeline = new LinkedHashMap<>();
             for (String backend : backends) {
