@@ -111,6 +111,16 @@ class ExpiryIndexTest {
             assertThat(entries(h, key, Descriptors.expiryIndex())).as("week w waits for its ids' stage")
                     .containsOnlyKeys(w, w + 1);
 
+            // week w + 1's keys are due a week later, long before week w's ids: they do not wait for them
+            long keysDue2 = next(ExpiryIndex.end(w + 1) + 120 * DAY, WEEK);
+            assertThat(p.cleanupTimer).isEqualTo(keysDue2);
+            h.processWatermark(keysDue2);
+            assertThat(entries(h, key, Descriptors.duplicateIndex())).as("a-2 left the index, a-3 is in it")
+                    .hasSize(2).allSatisfy((k, bucket) -> assertThat(bucket[0].invoiceId).isEqualTo("a-3"));
+            p = CleanupTimersTest.profile(h, key);
+            assertThat(p.keysPurgedThrough).isEqualTo(w + 1);
+            assertThat(entries(h, key, Descriptors.invoiceIds())).hasSize(4);
+
             // the replay retention (180 d) after the end of week w: a-1 and a-0 are forgotten, week w goes
             long idsDue = next(ExpiryIndex.end(w) + 180 * DAY, WEEK);
             h.processWatermark(idsDue);
@@ -118,7 +128,7 @@ class ExpiryIndexTest {
             assertThat(entries(h, key, Descriptors.invoiceDigests())).containsOnlyKeys("a-2", "a-3");
             assertThat(entries(h, key, Descriptors.expiryIndex())).as("week w + 1's ids are not due yet")
                     .containsOnlyKeys(w + 1);
-            assertThat(entries(h, key, Descriptors.duplicateIndex())).as("and every key expired by now").isEmpty();
+            assertThat(entries(h, key, Descriptors.duplicateIndex())).as("and a-3's keys expired by now").isEmpty();
             p = CleanupTimersTest.profile(h, key);
             assertThat(p.weeks).containsExactly(w + 1);
             assertThat(p.open.keys).as("the open week's keys expired in the profile").isEmpty();
@@ -168,6 +178,67 @@ class ExpiryIndexTest {
             h.processWatermark(next(ExpiryIndex.end(ExpiryIndex.week(T0 + 60 * DAY)) + 180 * DAY, WEEK));
             assertThat(entries(h, key, Descriptors.invoiceIds())).containsOnlyKeys("planted");
             assertThat(entries(h, key, Descriptors.expiryIndex())).isEmpty();
+        }
+    }
+
+    /**
+     * A year and more of one vendor's invoices, some out of order across weeks, with the watermark
+     * advancing daily: at every step each id and each duplicate-index entry is either within its
+     * retention (and then still there) or at most the week bucket plus the cleanup interval past it
+     * (and then gone soon). The retention of an invoice that arrives behind the watermark counts
+     * from the watermark it arrived at, as the cleanup timer does. A purge that skipped a week, or
+     * ran a stage late, fails this.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1L, 2L, 3L})
+    void whatExpiredIsGoneWithinAWeekAndAnIntervalAndNothingLiveIsLost(long seed) throws Exception {
+        long lookback = 120 * DAY;
+        long retention = 180 * DAY;
+        long slack = WEEK + WEEK;
+        java.util.Random random = new java.util.Random(seed);
+        Map<String, Long> delivered = new java.util.HashMap<>();
+        Map<String, Long> expiresFrom = new java.util.HashMap<>();
+        long lastWatermark = Long.MIN_VALUE;
+        try (KeyedOneInputStreamOperatorTestHarness<String, Invoice, Decision> h =
+                InvoiceScorerTest.harness(Fixtures.settings(WEEKLY))) {
+            String key = null;
+            for (int day = 0; day < 420; day++) {
+                int n = random.nextInt(4) == 0 ? 1 + random.nextInt(3) : 0;
+                for (int i = 0; i < n; i++) {
+                    // one in six arrives up to three weeks late; amounts from a few price points
+                    double at = day + random.nextDouble() - (random.nextInt(6) == 0 ? random.nextInt(21) : 0);
+                    String id = "r-" + day + "-" + i;
+                    Invoice inv = invoice(id).number("R" + day + "X" + i)
+                            .amount((100 + 10 * random.nextInt(5)) + ".00").day(Math.max(0, at)).build();
+                    key = InvoiceScorer.key(inv);
+                    h.processElement(inv, inv.eventTimeMillis());
+                    delivered.put(id, inv.eventTimeMillis());
+                    expiresFrom.put(id, Math.max(inv.eventTimeMillis(), lastWatermark));
+                }
+                long watermark = T0 + day * DAY;
+                h.processWatermark(watermark);
+                lastWatermark = watermark;
+                if (key == null) {
+                    continue;
+                }
+                Map<String, Long> ids = entries(h, key, Descriptors.invoiceIds());
+                for (Map.Entry<String, Long> id : ids.entrySet()) {
+                    assertThat(expiresFrom.get(id.getKey())).as("id %s at day %d", id.getKey(), day)
+                            .isGreaterThanOrEqualTo(watermark - retention - slack);
+                }
+                for (Map.Entry<String, Long> d : delivered.entrySet()) {
+                    if (d.getValue() >= watermark - retention) {
+                        assertThat(ids).as("a live id at day %d", day).containsKey(d.getKey());
+                    }
+                }
+                for (Map.Entry<String, io.invoicesieve.state.SeenInvoice[]> bucket
+                        : entries(h, key, Descriptors.duplicateIndex()).entrySet()) {
+                    for (io.invoicesieve.state.SeenInvoice seen : bucket.getValue()) {
+                        assertThat(expiresFrom.get(seen.invoiceId)).as("index entry %s at day %d", seen.invoiceId, day)
+                                .isGreaterThanOrEqualTo(watermark - lookback - slack);
+                    }
+                }
+            }
         }
     }
 }

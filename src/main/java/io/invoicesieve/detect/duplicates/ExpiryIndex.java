@@ -155,13 +155,18 @@ public final class ExpiryIndex {
                 }
             }
             if (keysDone && idsDone) {
+                // both stages run in week order, so the weeks done with both are a prefix
                 buckets.remove(w);
                 removed++;
                 continue;
             }
-            // the weeks after this one are due later still
-            next = Math.min(keysDone ? Long.MAX_VALUE : keysDue, idsDone ? Long.MAX_VALUE : idsDue);
-            break;
+            next = Math.min(next, Math.min(keysDone ? Long.MAX_VALUE : keysDue, idsDone ? Long.MAX_VALUE : idsDue));
+            if (!keysDone && !idsDone) {
+                // neither stage is due here, so neither is in any later week
+                break;
+            }
+            // one stage is done (the keys, with the lookback shorter than the retention): a later
+            // week may be due for it
         }
         if (removed > 0) {
             p.weeks = Arrays.copyOfRange(p.weeks, removed, p.weeks.length);
