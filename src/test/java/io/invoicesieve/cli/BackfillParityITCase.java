@@ -87,6 +87,7 @@ class BackfillParityITCase {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     void backfillOfAKafkaOffsetRangeAndOfOneTenant(KafkaService kafka) throws Exception {
         String topic = "backfill-parity-invoices";
         kafka.createTopic(topic, 2);
@@ -245,6 +246,7 @@ class BackfillParityITCase {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             int i = 0;
             for (String line : Files.readAllLines(input, StandardCharsets.UTF_8)) {
@@ -255,12 +257,20 @@ class BackfillParityITCase {
                 } catch (InvalidInvoiceException e) {
                     partition = i % 2;
                 }
-                producer.send(new ProducerRecord<>(topic, partition, null, line));
+                sent.add(producer.send(new ProducerRecord<>(topic, partition, null, line)));
                 counts[partition]++;
                 i++;
             }
             producer.flush();
         }
+        // every record acknowledged: the offset range below is what the topic holds (a lost send
+        // would leave the bounded source waiting for an offset that never comes)
+        long[] ends = new long[2];
+        for (java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> f : sent) {
+            org.apache.kafka.clients.producer.RecordMetadata m = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            ends[m.partition()] = Math.max(ends[m.partition()], m.offset() + 1);
+        }
+        assertThat(ends).as("end offsets of the acknowledged records").containsExactly(counts);
         return counts;
     }
 
