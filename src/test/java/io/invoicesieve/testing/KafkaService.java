@@ -314,12 +314,35 @@ public final class KafkaService implements CloseableResource, AutoCloseable {
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // the controller accepts the topic before its partitions have leaders; a producer that
+            // writes at once can then wait out its delivery timeout on a partition (seen under load:
+            // "Expiring 42 record(s) for <topic>-0"), so return only once every partition has one
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!allLed(admin, name, partitions)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Topic " + name + " has partitions without a leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not create topic " + name, e);
         }
+    }
+
+    private static boolean allLed(Admin admin, String topic, int partitions)
+            throws InterruptedException, TimeoutException {
+        org.apache.kafka.clients.admin.TopicDescription d;
+        try {
+            d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        } catch (ExecutionException e) {
+            // not in the broker's metadata yet
+            return false;
+        }
+        return d != null && d.partitions().size() == partitions
+                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     }
 
     @Override
