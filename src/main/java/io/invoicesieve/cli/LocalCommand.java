@@ -7,12 +7,10 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.InboundRecord;
 import io.invoicesieve.serde.DecisionJson;
 import io.invoicesieve.sinks.JsonLinesFileSink;
+import io.invoicesieve.sinks.SinkGuard;
 import io.invoicesieve.sources.InvoiceLineFormat;
 import io.invoicesieve.state.Uids;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -164,7 +162,7 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         JobExecutionResult result = LocalProgress.await(job, start, System.err);
         long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-        Summary summary = Summary.read(decisionsFile, dlqFile);
+        Summary summary = Summary.of(result, decisionsFile, dlqFile);
         summary.jobMillis = result.getNetRuntime(TimeUnit.MILLISECONDS);
         summary.wallMillis = wallMillis;
         summary.memoryLine = memory.format(backend, flink.get(TaskManagerOptions.NUM_TASK_SLOTS, parallelism));
@@ -173,7 +171,7 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         return summary;
     }
 
-    /** Counts read back from the output files. */
+    /** What a run decided: counted by the job, and the dead letters of its output. */
     public static final class Summary {
         long jobMillis;
         long wallMillis;
@@ -193,39 +191,25 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
             this.dlqFile = dlqFile;
         }
 
-        static Summary read(java.nio.file.Path decisionsFile, java.nio.file.Path dlqFile) throws IOException {
+        /**
+         * The decisions by type and reason as the job counted them ({@link SinkGuard}'s accumulators:
+         * what passed it is what the file sink wrote), the dead letters from {@code dlq.jsonl}. Reading
+         * the decisions back and parsing them again cost a second pass over the output, longer than a
+         * tenth of the run (benchmarks/REPORT.md, round seven).
+         */
+        static Summary of(JobExecutionResult result, java.nio.file.Path decisionsFile, java.nio.file.Path dlqFile)
+                throws IOException {
             Summary s = new Summary(decisionsFile, dlqFile);
-            JsonFactory json = new JsonFactory();
-            try (BufferedReader r = Files.newBufferedReader(decisionsFile, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    s.decisions++;
-                    try (JsonParser p = json.createParser(line)) {
-                        int depth = 0;
-                        boolean inReasons = false;
-                        JsonToken t;
-                        while ((t = p.nextToken()) != null) {
-                            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                                depth++;
-                            } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                                depth--;
-                                if (depth == 1) {
-                                    inReasons = false;
-                                }
-                            } else if (t == JsonToken.FIELD_NAME) {
-                                String name = p.currentName();
-                                if (depth == 1 && name.equals("decision")) {
-                                    p.nextToken();
-                                    s.byDecision.merge(p.getText(), 1L, Long::sum);
-                                } else if (depth == 1 && name.equals("reasons")) {
-                                    inReasons = true;
-                                } else if (inReasons && depth == 3 && name.equals("code")) {
-                                    p.nextToken();
-                                    s.byReason.merge(p.getText(), 1L, Long::sum);
-                                }
-                            }
-                        }
-                    }
+            for (Map.Entry<String, Object> a : result.getAllAccumulatorResults().entrySet()) {
+                long count = a.getValue() instanceof Number ? ((Number) a.getValue()).longValue() : 0;
+                if (count == 0) {
+                    continue;
+                }
+                if (a.getKey().startsWith(SinkGuard.DECISIONS_PREFIX)) {
+                    s.byDecision.put(a.getKey().substring(SinkGuard.DECISIONS_PREFIX.length()), count);
+                    s.decisions += count;
+                } else if (a.getKey().startsWith(SinkGuard.REASONS_PREFIX)) {
+                    s.byReason.put(a.getKey().substring(SinkGuard.REASONS_PREFIX.length()), count);
                 }
             }
             try (BufferedReader r = Files.newBufferedReader(dlqFile, StandardCharsets.UTF_8)) {
@@ -238,6 +222,16 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
 
         public long decisions() {
             return decisions;
+        }
+
+        /** Decisions by type ("HOLD" -> count), as the job counted them. */
+        public Map<String, Long> byDecision() {
+            return java.util.Collections.unmodifiableMap(byDecision);
+        }
+
+        /** Reasons by code ("LATE_EVENT" -> count), as the job counted them. */
+        public Map<String, Long> byReason() {
+            return java.util.Collections.unmodifiableMap(byReason);
         }
 
         public LocalTally tally() {

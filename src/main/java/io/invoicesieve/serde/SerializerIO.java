@@ -1,8 +1,9 @@
 package io.invoicesieve.serde;
 
+import io.invoicesieve.codec.StringCodec;
+
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -18,11 +19,11 @@ final class SerializerIO {
     private SerializerIO() {}
 
     static void writeString(String s, DataOutputView out) throws IOException {
-        StringValue.writeString(s, out); // writes null as length 0
+        StringCodec.write(s, out); // writes null as length 0
     }
 
     static String readString(DataInputView in) throws IOException {
-        return StringValue.readString(in);
+        return StringCodec.read(in);
     }
 
     static void writeInstant(Instant t, DataOutputView out) throws IOException {
@@ -81,26 +82,11 @@ final class SerializerIO {
     }
 
     static void writeStrings(String[] values, DataOutputView out) throws IOException {
-        if (values == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(values.length);
-        for (String v : values) {
-            writeString(v, out);
-        }
+        StringCodec.writeArray(values, out);
     }
 
     static String[] readStrings(DataInputView in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        String[] values = new String[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = readString(in);
-        }
-        return values;
+        return StringCodec.readArray(in);
     }
 
     static void writeDouble(Double d, DataOutputView out) throws IOException {

@@ -1,5 +1,7 @@
 package io.invoicesieve.state;
 
+import io.invoicesieve.codec.StringCodec;
+
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -9,7 +11,6 @@ import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -32,8 +33,8 @@ import java.util.function.Supplier;
  *
  * <p><b>The formats are part of savepoints</b> from here on, and so are the class names of the
  * snapshots (Flink instantiates them by name): never rename a class here, and change a format only
- * with a new snapshot version that can still read the old one. Strings are written as
- * {@link StringValue} does (null allowed). Arrays are never null in state (a map entry or value
+ * with a new snapshot version that can still read the old one. Strings are written as Flink's
+ * {@code StringValue} does (null allowed), by {@link StringCodec}, in bulk. Arrays are never null in state (a map entry or value
  * holds a non-null array, and RocksDB marks absent values itself); their elements are never null.
  */
 public final class StateSerializers {
@@ -108,11 +109,11 @@ public final class StateSerializers {
     }
 
     static void writeString(String s, DataOutputView out) throws IOException {
-        StringValue.writeString(s, out);
+        StringCodec.write(s, out);
     }
 
     static String readString(DataInputView in) throws IOException {
-        return StringValue.readString(in);
+        return StringCodec.read(in);
     }
 
     // ---------------------------------------------------------------- duplicate-index
@@ -437,29 +438,14 @@ public final class StateSerializers {
 
         @Override
         public void serialize(ExpiryBucket b, DataOutputView out) throws IOException {
-            writeStrings(b.ids, out);
-            writeStrings(b.keys, out);
+            StringCodec.writeArray(b.ids, out);
+            StringCodec.writeArray(b.keys, out);
         }
 
         @Override
         public ExpiryBucket deserialize(DataInputView in) throws IOException {
-            String[] ids = readStrings(in);
-            return new ExpiryBucket(ids, readStrings(in));
-        }
-
-        private static void writeStrings(String[] a, DataOutputView out) throws IOException {
-            out.writeInt(a.length);
-            for (String x : a) {
-                writeString(x, out);
-            }
-        }
-
-        private static String[] readStrings(DataInputView in) throws IOException {
-            String[] a = new String[in.readInt()];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = readString(in);
-            }
-            return a;
+            String[] ids = StringCodec.readArray(in);
+            return new ExpiryBucket(ids, StringCodec.readArray(in));
         }
 
         @Override

@@ -170,7 +170,7 @@ public final class BenchmarkSuite {
 
     private static Map<String, Object> jmh(BenchData data, boolean quick) throws Exception {
         Options opts = new OptionsBuilder()
-                .include(HotPathsBenchmark.class.getName() + "\\.")
+                .include(HotPathsBenchmark.class.getName() + "\\." + System.getProperty("bench.jmh.include", ""))
                 .param("dataFile", data.invoices.toAbsolutePath().toString())
                 .forks(1)
                 .warmupIterations(quick ? 2 : 3)

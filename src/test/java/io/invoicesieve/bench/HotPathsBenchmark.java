@@ -17,7 +17,11 @@ import io.invoicesieve.serde.InvalidInvoiceException;
 import io.invoicesieve.serde.InvoiceParser;
 import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.SeenInvoice;
+import io.invoicesieve.state.StateSerializers;
 
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.types.StringValue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -58,6 +62,8 @@ public class HotPathsBenchmark {
     private SeenInvoice[] originals;
     private SeenInvoice[][][] buckets;
     private AmountHistory[] histories;
+    private final DataOutputSerializer bucketOut = new DataOutputSerializer(4096);
+    private final DataInputDeserializer bucketIn = new DataInputDeserializer();
     private double[] logAmounts;
     private Reason[][] reasons;
     private Decision[] decisions;
@@ -211,6 +217,52 @@ public class HotPathsBenchmark {
     @Benchmark
     public byte[] decisionJson() {
         return DecisionJson.toJsonBytes(decisions[next()]);
+    }
+
+    /**
+     * The invoice's amount bucket written and read back by the state serializer, as RocksDB does on
+     * every invoice (duplicate-index, codec/StringCodec for the strings).
+     */
+    @Benchmark
+    public SeenInvoice[] amountBucketRoundTrip() throws IOException {
+        SeenInvoice[] bucket = bucket(next());
+        bucketOut.clear();
+        StateSerializers.SeenInvoices.INSTANCE.serialize(bucket, bucketOut);
+        bucketIn.setBuffer(bucketOut.getSharedBuffer(), 0, bucketOut.length());
+        return StateSerializers.SeenInvoices.INSTANCE.deserialize(bucketIn);
+    }
+
+    /**
+     * The same bytes through Flink's {@code StringValue}, one byte per call: what the state
+     * serializer's strings cost before codec/StringCodec, the baseline of the benchmark above.
+     */
+    @Benchmark
+    public SeenInvoice[] amountBucketRoundTripStringValue() throws IOException {
+        SeenInvoice[] bucket = bucket(next());
+        bucketOut.clear();
+        bucketOut.writeInt(bucket.length);
+        for (SeenInvoice s : bucket) {
+            StringValue.writeString(s.invoiceId, bucketOut);
+            StringValue.writeString(s.invoiceNumber, bucketOut);
+            StringValue.writeString(s.normalizedNumber, bucketOut);
+            bucketOut.writeLong(s.amountMilli);
+            StringValue.writeString(s.currency, bucketOut);
+            bucketOut.writeInt(s.invoiceDay);
+            bucketOut.writeLong(s.eventTime);
+        }
+        bucketIn.setBuffer(bucketOut.getSharedBuffer(), 0, bucketOut.length());
+        SeenInvoice[] back = new SeenInvoice[bucketIn.readInt()];
+        for (int j = 0; j < back.length; j++) {
+            back[j] = new SeenInvoice(StringValue.readString(bucketIn), StringValue.readString(bucketIn),
+                    StringValue.readString(bucketIn), bucketIn.readLong(), StringValue.readString(bucketIn),
+                    bucketIn.readInt(), bucketIn.readLong());
+        }
+        return back;
+    }
+
+    private SeenInvoice[] bucket(int k) {
+        SeenInvoice[] bucket = buckets[k][1];
+        return bucket == null ? new SeenInvoice[] {probes[k]} : bucket;
     }
 
     /** Bucket sizes the find benchmark sees, for the report. */

@@ -38,9 +38,22 @@ class BadInputLocalITCase {
 
         LocalCommand.Summary summary = LocalCommand.execute(SieveConfig.of(Map.of()), input, dir.resolve("out"), 2);
 
-        List<String> wrong = check(cases, JobOutputs.decisions(dir.resolve("out")), JobOutputs.deadLetters(dir.resolve("out")),
+        List<JsonNode> decisions = JobOutputs.decisions(dir.resolve("out"));
+        List<String> wrong = check(cases, decisions, JobOutputs.deadLetters(dir.resolve("out")),
                 i -> "file:line " + (i + 1), false);
         assertThat(wrong).isEmpty();
+
+        // the summary's counts come from the job's accumulators: they must be what the file holds
+        Map<String, Long> byDecision = new java.util.TreeMap<>();
+        Map<String, Long> byReason = new java.util.TreeMap<>();
+        for (JsonNode d : decisions) {
+            byDecision.merge(d.get("decision").asText(), 1L, Long::sum);
+            d.get("reasons").forEach(r -> byReason.merge(r.get("code").asText(), 1L, Long::sum));
+        }
+        assertThat(byReason).isNotEmpty();
+        assertThat(summary.byDecision()).isEqualTo(byDecision);
+        assertThat(summary.byReason()).isEqualTo(byReason);
+        assertThat(summary.decisions()).isEqualTo(decisions.size());
 
         long valid = cases.stream().filter(BadInputCorpus.Case::valid).count();
         long blank = cases.stream().filter(c -> c.blank).count();
