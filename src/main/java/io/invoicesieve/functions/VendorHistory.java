@@ -4,7 +4,6 @@ import io.invoicesieve.detect.DetectorSettings;
 import io.invoicesieve.detect.EventTimes;
 import io.invoicesieve.detect.amounts.AmountDetector;
 import io.invoicesieve.detect.bank.BankChangeDetector;
-import io.invoicesieve.detect.duplicates.DuplicateDetector;
 import io.invoicesieve.detect.duplicates.DuplicateIndex;
 import io.invoicesieve.detect.duplicates.ExpiryIndex;
 import io.invoicesieve.detect.duplicates.ReplayFilter;
@@ -112,8 +111,7 @@ public final class VendorHistory {
             // zero amounts are not in the duplicate index (DuplicateIndex#add)
             expiry.record(p, time, probe.invoiceId, null, null);
         } else {
-            expiry.record(p, time, probe.invoiceId, DuplicateDetector.numberKey(probe.normalizedNumber),
-                    DuplicateDetector.amountKey(probe.currency, probe.amountMilli));
+            expiry.record(p, time, probe.invoiceId, duplicates.numberKey(probe), duplicates.amountKey(probe));
         }
     }
 

@@ -30,12 +30,37 @@ public final class DuplicateIndex {
         this.maxBucket = 4 * settings.maxComparisons;
     }
 
+    /** The probe whose blocking keys {@link #numberKey} and {@link #amountKey} built last. */
+    private SeenInvoice keyed;
+    private String keyedNumber;
+    private String keyedAmount;
+
     /** Candidate buckets of the probe's blocking keys: by normalized number, by amount. */
     public SeenInvoice[][] candidates(SeenInvoice probe) throws Exception {
-        return new SeenInvoice[][] {
-            index.get(DuplicateDetector.numberKey(probe.normalizedNumber)),
-            index.get(DuplicateDetector.amountKey(probe.currency, probe.amountMilli))
-        };
+        return new SeenInvoice[][] {index.get(numberKey(probe)), index.get(amountKey(probe))};
+    }
+
+    /**
+     * The probe's number key ({@link DuplicateDetector#numberKey}). A first delivery needs its keys
+     * three times (lookup, insert, expiry index): they are built once per probe.
+     */
+    public String numberKey(SeenInvoice probe) {
+        key(probe);
+        return keyedNumber;
+    }
+
+    /** The probe's amount key ({@link DuplicateDetector#amountKey}), built once per probe. */
+    public String amountKey(SeenInvoice probe) {
+        key(probe);
+        return keyedAmount;
+    }
+
+    private void key(SeenInvoice probe) {
+        if (probe != keyed) {
+            keyedNumber = DuplicateDetector.numberKey(probe.normalizedNumber);
+            keyedAmount = DuplicateDetector.amountKey(probe.currency, probe.amountMilli);
+            keyed = probe;
+        }
     }
 
     /**
@@ -51,8 +76,8 @@ public final class DuplicateIndex {
         long minTime = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - lookbackMillis;
         SeenInvoice[] byNumber = append(buckets[0], probe, minTime, maxBucket, false);
         SeenInvoice[] byAmount = append(buckets[1], probe, minTime, maxBucket, true);
-        index.put(DuplicateDetector.numberKey(probe.normalizedNumber), byNumber);
-        index.put(DuplicateDetector.amountKey(probe.currency, probe.amountMilli), byAmount);
+        index.put(numberKey(probe), byNumber);
+        index.put(amountKey(probe), byAmount);
         return evicted(buckets[0], byNumber, minTime) + evicted(buckets[1], byAmount, minTime);
     }
 

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.MapState;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -174,25 +175,29 @@ public final class ExpiryIndex {
         if (p.openWeek != VendorProfile.NO_WEEK) {
             long keysDue = EventTimes.saturatedAdd(end(p.openWeek), lookbackMillis);
             long idsDue = EventTimes.saturatedAdd(end(p.openWeek), retentionMillis);
-            if (p.open.keys.length > 0) {
-                if (keysDue <= timestamp) {
-                    keys.addAll(Arrays.asList(p.open.keys));
-                    p.open.clearKeys();
-                } else {
-                    next = Math.min(next, keysDue);
-                }
-            }
-            if (p.open.ids.length > 0) {
-                if (idsDue <= timestamp) {
-                    ids.addAll(Arrays.asList(p.open.ids));
-                    p.open.clearIds();
-                } else {
-                    next = Math.min(next, idsDue);
-                }
-            }
+            next = drain(p.open.keys, keysDue, timestamp, keys, p.open::clearKeys, next);
+            next = drain(p.open.ids, idsDue, timestamp, ids, p.open::clearIds, next);
         }
         duplicates.expire(keys, timestamp);
         replays.forget(ids);
+        return next;
+    }
+
+    /**
+     * One stage of the open week: its entries move to {@code into} (and {@code clear} empties them)
+     * when {@code due} by {@code timestamp}; returns {@code next}, or {@code due} when that is earlier
+     * and the stage waits.
+     */
+    private static long drain(String[] open, long due, long timestamp, Collection<String> into, Runnable clear,
+            long next) {
+        if (open.length == 0) {
+            return next;
+        }
+        if (due > timestamp) {
+            return Math.min(next, due);
+        }
+        into.addAll(Arrays.asList(open));
+        clear.run();
         return next;
     }
 
