@@ -18,9 +18,11 @@ import java.util.stream.Stream;
 /**
  * Where every input line of a {@code local} run went: {@code lines = decisions + dead letters +
  * replays + blank}. The input's lines are counted again here, split as the source splits them
- * ({@link JsonLines}), decisions and dead letters come from the output files, replays from the job's
- * accumulators (invoices parsed, less the decisions, less the decisions a sink would have refused):
- * so the equation is a check, and a line the job lost shows up as {@code unaccounted}.
+ * ({@link JsonLines}); the decisions are those the job let through to its sinks ({@code SinkGuard}'s
+ * accumulators), the dead letters the lines of {@code dlq.jsonl}, the replays from the job's
+ * accumulators too (invoices parsed, less the decisions, less the decisions a sink would have
+ * refused): so the equation is a check, and a line the job lost before its sinks shows up as
+ * {@code unaccounted}.
  */
 public final class LocalTally {
 
