@@ -39,6 +39,7 @@ class StringCodecTest {
         strings.add("");
         strings.add("x".repeat(127)); // length + 1 = 128: the length takes two bytes
         strings.add("x".repeat(16_383)); // three bytes
+        strings.add("x".repeat(20_000)); // three bytes, the middle one not zero
         strings.add("é".repeat(300) + "ascii tail");
         strings.add("ascii head" + "€".repeat(300));
 
