@@ -2,8 +2,6 @@ package io.invoicesieve.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -77,17 +75,9 @@ final class ServiceSupport {
         }
     }
 
-    /**
-     * A port that was free on 127.0.0.1 a moment ago. Another process can take it before the service
-     * binds it; the window is small and a clash fails the start loudly rather than silently.
-     */
+    /** A free loopback port below the ephemeral range: see {@link FreePorts}. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 
     /** Terminates the process and its descendants: SIGTERM, then SIGKILL after {@code grace}. */

@@ -3,10 +3,10 @@ package io.invoicesieve.testing.prometheus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.invoicesieve.testing.FreePorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -64,10 +64,7 @@ public final class PrometheusServer implements AutoCloseable {
             String rules = Files.readString(dir.resolve(PrometheusRules.RULE_FILE)).replace("interval: 30s", "interval: 1s");
             Files.writeString(dir.resolve(PrometheusRules.RULE_FILE), rules);
             Files.writeString(dir.resolve("prometheus.yml"), config);
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-                port = s.getLocalPort();
-            }
+            int port = FreePorts.next();
             List<String> command = new ArrayList<>(List.of(binary.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"),
