@@ -280,6 +280,10 @@ public final class BadInputCorpus {
         validLine("unknown fields, nested 31 deep", unknown.jsonWith(",\"custom\":" + "[".repeat(30) + "{\"a\":\"\\u0000\"}" + "]".repeat(30) + ",\"x\":null"), unknown, "\n");
         Inv unknownDup = invoice();
         validLine("unknown array and object fields", unknownDup.jsonWith(",\"tags\":[\"a\",\"b\"],\"meta\":{\"k\":1}"), unknownDup, "\n");
+        // A name may recur in sibling objects, and an unknown object may reuse a known field's name.
+        Inv siblings = invoice();
+        validLine("one name in sibling objects of an unknown field", siblings.jsonWith(
+                ",\"lines\":[{\"amount\":1,\"sku\":\"a\"},{\"amount\":2,\"sku\":\"b\"}],\"meta\":{\"meta\":{\"meta\":0}}"), siblings, "\n");
         Inv ws = invoice();
         validLine("whitespace around the object", "  \t" + ws.json() + " \t", ws, "\n");
         Inv key1 = invoice().set("tenant_id", "acme").set("invoice_id", "x:1");
@@ -395,6 +399,9 @@ public final class BadInputCorpus {
         }
         bad("duplicate unknown field", invoice().jsonWith(",\"notes\":1,\"notes\":2"), "duplicate field 'notes'");
         bad("duplicate inside an unknown object", invoice().jsonWith(",\"meta\":{\"a\":1,\"a\":2}"), "duplicate field 'a'");
+        bad("duplicate in an object inside an unknown array", invoice().jsonWith(",\"lines\":[{\"sku\":\"a\"},{\"sku\":\"b\",\"qty\":1,\"sku\":\"c\"}]"), "duplicate field 'sku'");
+        bad("duplicate three objects deep", invoice().jsonWith(",\"m\":{\"n\":[[{\"o\":{\"p\":1,\"p\":1}}]]}"), "duplicate field 'p'");
+        bad("unknown field then a known field twice", invoice().jsonWith(",\"notes\":{\"currency\":\"EUR\"},\"currency\":\"EUR\""), "duplicate field 'currency'");
 
         // ---------------------------------------------------------------- every field's type and limits
         String[] required = {"tenant_id", "invoice_id", "vendor_id", "invoice_number", "invoice_date", "event_time", "amount", "currency"};
