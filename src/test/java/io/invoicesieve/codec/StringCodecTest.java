@@ -1,5 +1,7 @@
 package io.invoicesieve.codec;
 
+import io.invoicesieve.testing.RandomStrings;
+
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.types.StringValue;
@@ -22,18 +24,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StringCodecTest {
 
-    /** ASCII, Latin-1, 2- and 3-byte chars, surrogate pairs: the boundaries of the char encoding. */
-    private static final char[] ALPHABET = {
-        'A', 'z', '0', '-', ' ', 0, 0x7f, 0x80, 0xe9, 0xff, 0x100, 0x3fff, 0x4000, 0x20ac, 0xd83d, 0xde00, 0xffff
-    };
-
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 20261202})
     void sameBytesAsStringValueBothWays(long seed) throws IOException {
         Random random = new Random(seed);
         List<String> strings = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
-            strings.add(randomString(random));
+            strings.add(RandomStrings.next(random));
         }
         strings.add(null);
         strings.add("");
@@ -84,15 +81,5 @@ class StringCodecTest {
         byte[] bytes = out.getCopyOfBuffer();
         DataInputDeserializer in = new DataInputDeserializer(bytes, 0, bytes.length - 3);
         assertThatThrownBy(() -> StringCodec.read(in)).isInstanceOf(java.io.EOFException.class);
-    }
-
-    private static String randomString(Random random) {
-        int len = random.nextInt(4) == 0 ? random.nextInt(400) : random.nextInt(24);
-        boolean ascii = random.nextBoolean();
-        StringBuilder b = new StringBuilder(len);
-        for (int i = 0; i < len; i++) {
-            b.append(ascii ? (char) (0x20 + random.nextInt(0x5f)) : ALPHABET[random.nextInt(ALPHABET.length)]);
-        }
-        return b.toString();
     }
 }
