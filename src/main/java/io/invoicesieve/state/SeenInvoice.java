@@ -4,6 +4,9 @@ package io.invoicesieve.state;
  * What the duplicate index remembers of an earlier invoice: just enough to compare and to name it
  * in the evidence (about 60 bytes serialized, {@link StateSerializers.SeenInvoices}). A Flink POJO
  * still, because a 0.1.0 savepoint wrote it with the PojoSerializer and restoring it needs that.
+ *
+ * <p>Never change the fields of an instance read from state: build a new one. The state serializer
+ * writes an entry it read back as the bytes it read ({@link #encoded}), not from the fields.
  */
 public class SeenInvoice {
 
@@ -17,6 +20,12 @@ public class SeenInvoice {
     /** Invoice date as epoch day. */
     public int invoiceDay;
     public long eventTime;
+
+    /**
+     * The entry's bytes in {@code duplicate-index}'s format, as read from state; null for an entry
+     * built here. Transient: not a field of the POJO (whose 0.1.0 format a savepoint holds), not copied.
+     */
+    transient byte[] encoded;
 
     public SeenInvoice() {}
 
