@@ -166,14 +166,15 @@ public final class StateSerializers {
             out.writeLong(s.eventTime);
         }
 
-        static void read(SeenInvoice s, DataInputView in) throws IOException {
-            s.invoiceId = readString(in);
-            s.invoiceNumber = readString(in);
-            s.normalizedNumber = readString(in);
-            s.amountMilli = in.readLong();
-            s.currency = readString(in);
-            s.invoiceDay = in.readInt();
-            s.eventTime = in.readLong();
+        /** Reads the seven fields that {@link #write} wrote; {@code r} records their bytes. */
+        static void read(SeenInvoice s, RecordingReader r, DataInputView in) throws IOException {
+            s.invoiceId = r.readString(in);
+            s.invoiceNumber = r.readString(in);
+            s.normalizedNumber = r.readString(in);
+            s.amountMilli = r.readLong(in);
+            s.currency = r.readString(in);
+            s.invoiceDay = r.readInt(in);
+            s.eventTime = r.readLong(in);
         }
 
         /**
@@ -188,13 +189,7 @@ public final class StateSerializers {
             for (int i = 0; i < seen.length; i++) {
                 SeenInvoice s = new SeenInvoice();
                 r.begin();
-                s.invoiceId = r.readString(in);
-                s.invoiceNumber = r.readString(in);
-                s.normalizedNumber = r.readString(in);
-                s.amountMilli = r.readLong(in);
-                s.currency = r.readString(in);
-                s.invoiceDay = r.readInt(in);
-                s.eventTime = r.readLong(in);
+                read(s, r, in);
                 s.encoded = r.recorded();
                 seen[i] = s;
             }
@@ -249,10 +244,13 @@ public final class StateSerializers {
         @Override
         public AccountInvoice[] deserialize(DataInputView in) throws IOException {
             AccountInvoice[] invoices = new AccountInvoice[in.readInt()];
+            // the reader's buffer serves every string here; the recorded bytes are not kept
+            RecordingReader r = new RecordingReader();
             for (int i = 0; i < invoices.length; i++) {
                 AccountInvoice a = new AccountInvoice();
                 a.vendorId = readString(in);
-                SeenInvoices.read(a, in);
+                r.begin();
+                SeenInvoices.read(a, r, in);
                 invoices[i] = a;
             }
             return invoices;
