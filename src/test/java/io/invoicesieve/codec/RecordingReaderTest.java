@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -47,7 +49,7 @@ class RecordingReaderTest {
             out.writeLong(f.b());
             StringCodec.write(f.c(), out);
             out.writeInt(f.d());
-            written.add(java.util.Arrays.copyOfRange(out.getSharedBuffer(), from, out.length()));
+            written.add(Arrays.copyOfRange(out.getSharedBuffer(), from, out.length()));
         }
 
         DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
@@ -90,8 +92,8 @@ class RecordingReaderTest {
         byte[] bytes = out.getCopyOfBuffer();
         RecordingReader reader = new RecordingReader();
         assertThatThrownBy(() -> reader.readString(new DataInputDeserializer(bytes, 0, bytes.length - 3)))
-                .isInstanceOf(java.io.EOFException.class);
+                .isInstanceOf(EOFException.class);
         assertThatThrownBy(() -> reader.readLong(new DataInputDeserializer(new byte[7])))
-                .isInstanceOf(java.io.EOFException.class);
+                .isInstanceOf(EOFException.class);
     }
 }

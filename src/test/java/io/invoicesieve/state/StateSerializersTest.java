@@ -9,13 +9,17 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.util.StringUtils;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,7 +77,7 @@ class StateSerializersTest {
 
     @Test
     void aBucketReadBackIsWrittenAsTheBytesItWasReadFromAndFreshEntriesFieldByField() throws Exception {
-        java.util.Random random = new java.util.Random(20261203);
+        Random random = new Random(20261203);
         SeenInvoice[] stored = new SeenInvoice[300];
         for (int i = 0; i < stored.length; i++) {
             stored[i] = new SeenInvoice(RandomStrings.next(random),
@@ -88,9 +92,9 @@ class StateSerializersTest {
         assertThat(bytes(Descriptors.SEEN_INVOICES, read)).as("read, then written unchanged").isEqualTo(bytes);
 
         // what DuplicateIndex.add writes: the entries read, one dropped, a new one appended
-        SeenInvoice[] appended = java.util.Arrays.copyOfRange(read, 1, read.length + 1);
+        SeenInvoice[] appended = Arrays.copyOfRange(read, 1, read.length + 1);
         appended[appended.length - 1] = SEEN;
-        SeenInvoice[] expected = java.util.Arrays.copyOfRange(stored, 1, stored.length + 1);
+        SeenInvoice[] expected = Arrays.copyOfRange(stored, 1, stored.length + 1);
         expected[expected.length - 1] = SEEN;
         assertThat(bytes(Descriptors.SEEN_INVOICES, appended)).isEqualTo(bytes(Descriptors.SEEN_INVOICES, expected));
 
@@ -101,9 +105,8 @@ class StateSerializersTest {
 
     @Test
     void theRecordedBytesAreNotAFieldOfThePojoThatZeroOneWrote() {
-        org.apache.flink.api.java.typeutils.PojoTypeInfo<?> pojo =
-                (org.apache.flink.api.java.typeutils.PojoTypeInfo<?>) TypeInformation.of(SeenInvoice.class);
-        List<String> fields = new java.util.ArrayList<>();
+        PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) TypeInformation.of(SeenInvoice.class);
+        List<String> fields = new ArrayList<>();
         for (int i = 0; i < pojo.getArity(); i++) {
             fields.add(pojo.getPojoFieldAt(i).getField().getName());
         }
