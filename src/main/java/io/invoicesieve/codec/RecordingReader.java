@@ -3,7 +3,6 @@ package io.invoicesieve.codec;
 import org.apache.flink.core.memory.DataInputView;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -48,12 +47,8 @@ public final class RecordingReader {
         int from = pos;
         in.readFully(buf, pos, len);
         pos += len;
-        for (int i = from; i < from + len; i++) {
-            if (buf[i] < 0) {
-                return readChars(from, i, len, in);
-            }
-        }
-        return new String(buf, from, len, StandardCharsets.ISO_8859_1);
+        String ascii = StringCodec.ascii(buf, from, len);
+        return ascii != null ? ascii : readChars(from, StringCodec.firstWide(buf, from, from + len), len, in);
     }
 
     /**

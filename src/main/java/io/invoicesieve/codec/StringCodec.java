@@ -24,7 +24,34 @@ public final class StringCodec {
 
     private static final int HIGH_BIT = 0x80;
 
+    /** What the JDK's ASCII decoder puts for a byte beyond ASCII. */
+    private static final char NOT_ASCII = '\ufffd';
+
     private StringCodec() {}
+
+    /**
+     * {@code len} bytes at {@code from} as a string if they are all ASCII, else null. The JDK's
+     * ASCII decoder checks the bytes with a vectorized intrinsic and copies them as they are into a
+     * Latin-1 string; on a byte beyond ASCII it puts {@link #NOT_ASCII}, which a Latin-1 string
+     * cannot hold, so {@code indexOf} answers at once for the ASCII case. Why: a duplicate-index
+     * bucket of a high-volume vendor holds hundreds of entries of four strings each, read on every
+     * invoice, and the byte-by-byte check of each was the largest self time of a RocksDB run's
+     * scoring thread (benchmarks/REPORT.md, round ten).
+     */
+    static String ascii(byte[] bytes, int from, int len) {
+        String s = new String(bytes, from, len, StandardCharsets.US_ASCII);
+        return s.indexOf(NOT_ASCII) < 0 ? s : null;
+    }
+
+    /** The index of the first byte in {@code [from, to)} with its high bit set, or {@code to}. */
+    static int firstWide(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] < 0) {
+                return i;
+            }
+        }
+        return to;
+    }
 
     /** Writes {@code s} (null allowed) exactly as {@code StringValue.writeString} does. */
     public static void write(String s, DataOutputView out) throws IOException {
@@ -72,12 +99,8 @@ public final class StringCodec {
         // every char takes at least one byte: the next len bytes belong to this string
         byte[] bytes = new byte[len];
         in.readFully(bytes);
-        for (int i = 0; i < len; i++) {
-            if (bytes[i] < 0) {
-                return readChars(bytes, i, len, in);
-            }
-        }
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        String ascii = ascii(bytes, 0, len);
+        return ascii != null ? ascii : readChars(bytes, firstWide(bytes, 0, len), len, in);
     }
 
     /**

@@ -96,4 +96,27 @@ class RecordingReaderTest {
         assertThatThrownBy(() -> reader.readLong(new DataInputDeserializer(new byte[7])))
                 .isInstanceOf(EOFException.class);
     }
+
+    @Test
+    void aWideCharIsFoundAtEveryPositionOfTheEightByteWords() throws IOException {
+        // the ASCII check reads eight bytes at a time: a wide char in each lane of a word, and in the tail
+        for (int len = 1; len <= 25; len++) {
+            for (int at = 0; at < len; at++) {
+                char[] chars = "abcdefghijklmnopqrstuvwxy".substring(0, len).toCharArray();
+                chars[at] = at % 2 == 0 ? '\u00e9' : '\u20ac';
+                String s = new String(chars);
+                DataOutputSerializer out = new DataOutputSerializer(64);
+                StringCodec.write(s, out);
+                StringCodec.write("tail", out);
+                byte[] bytes = out.getCopyOfBuffer();
+                RecordingReader reader = new RecordingReader();
+                DataInputDeserializer in = new DataInputDeserializer(bytes);
+                reader.begin();
+                assertThat(reader.readString(in)).as("length %d, wide at %d", len, at).isEqualTo(s);
+                assertThat(reader.readString(in)).isEqualTo("tail");
+                assertThat(reader.recorded()).isEqualTo(bytes);
+                assertThat(StringCodec.read(new DataInputDeserializer(bytes))).isEqualTo(s);
+            }
+        }
+    }
 }
