@@ -141,6 +141,7 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
                 flink.getString(RestartStrategyOptions.RESTART_STRATEGY.key(), "none"));
         flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         LocalMemory memory = LocalMemory.apply(flink);
+        RocksDbCompression.apply(flink);
         String backend = flink.getString("state.backend.type", "hashmap");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
 

@@ -1,7 +1,10 @@
 package io.invoicesieve.bench;
 
+import io.invoicesieve.cli.RocksDbCompression;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -49,6 +52,11 @@ public final class BenchmarkSuite {
         // (tiny memtables, write stalls: ~10x slower); production task managers have far more
         if (System.getProperty("bench.flink.taskmanager.memory.managed.size") == null) {
             System.setProperty("bench.flink.taskmanager.memory.managed.size", "1g");
+        }
+        // RocksDB's compression per level as local and the manifests set it (cli/RocksDbCompression)
+        String compression = "bench.flink." + RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL.key();
+        if (System.getProperty(compression) == null) {
+            System.setProperty(compression, RocksDbCompression.PER_LEVEL_VALUE);
         }
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, Object> run = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.invoicesieve.k8s;
 
+import io.invoicesieve.cli.RocksDbCompression;
 import io.invoicesieve.config.SieveOptions;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -55,6 +56,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.FlinkVersion;
@@ -472,6 +474,7 @@ class ManifestValidationTest {
                     "execution.buffer-timeout.interval",
                     "taskmanager.memory.managed.size",
                     "state.backend.rocksdb.memory.managed",
+                    "state.backend.rocksdb.compression.per.level",
                     "kubernetes.operator.periodic.savepoint.interval",
                     "kubernetes.operator.savepoint.history.max.count",
                     "kubernetes.operator.savepoint.history.max.age",
@@ -525,6 +528,9 @@ class ManifestValidationTest {
             Map<String, String> conf = deployment.getSpec().getFlinkConfiguration();
             Configuration flink = Configuration.fromMap(conf);
             assertThat(flink.get(org.apache.flink.contrib.streaming.state.RocksDBOptions.USE_MANAGED_MEMORY)).as(file.toString()).isTrue();
+            assertThat(flink.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
+                    .as(file + ": the compression per level that local and the benchmark measured")
+                    .isEqualTo(RocksDbCompression.PER_LEVEL);
             assertThat(conf).as(file + ": explicit managed size, not a fraction of whatever the process gets")
                     .containsKey("taskmanager.memory.managed.size");
             assertThat(managedMemoryPerSlot(deployment)).as(file + ": managed memory per slot")
