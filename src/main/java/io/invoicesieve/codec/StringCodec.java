@@ -34,8 +34,8 @@ public final class StringCodec {
      * ASCII decoder checks the bytes with a vectorized intrinsic and copies them as they are into a
      * Latin-1 string; on a byte beyond ASCII it puts {@link #NOT_ASCII}, which a Latin-1 string
      * cannot hold, so {@code indexOf} answers at once for the ASCII case. Why: a duplicate-index
-     * bucket of a high-volume vendor holds hundreds of entries of four strings each, read on every
-     * invoice, and the byte-by-byte check of each was the largest self time of a RocksDB run's
+     * bucket of a high-volume vendor holds up to a couple of hundred entries of four strings each,
+     * read on every invoice, and the byte-by-byte check of each was the largest self time of a RocksDB run's
      * scoring thread (benchmarks/REPORT.md, round ten).
      */
     static String ascii(byte[] bytes, int from, int len) {
