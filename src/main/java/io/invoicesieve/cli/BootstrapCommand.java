@@ -55,7 +55,7 @@ import java.util.concurrent.Callable;
  *
  * <p>Runs in BATCH mode: keyed input is sorted by key and timestamp (the invoice's event time),
  * so each key sees its history in event-time order. Re-deliveries of an invoice (same tenant,
- * vendor and invoice_id, as the scorer's {@code invoice-ids} state defines them) are dropped first,
+ * vendor and invoice_id, as the scorer's {@code invoice-deliveries} state defines them) are dropped first,
  * so account sharing sees first deliveries only, as it does behind the scorer in the job.
  * Malformed lines are counted and reported, never fatal. The savepoint's max parallelism is
  * {@code pipeline.max-parallelism} (default {@link InvoiceSievePipeline#DEFAULT_MAX_PARALLELISM}),

@@ -105,9 +105,10 @@ public final class InspectCommand implements Callable<Integer> {
         public long bytesAmountHistory;
         public long bytesVendorAccounts;
         public long bytesCleanupTimer;
-        /** Since 0.2.0. invoice-scorer: content digests of remembered ids. */
+        /** Since 0.2.0. invoice-scorer: remembered ids with a content digest, and the ids as 0.1.0 kept them. */
         public long digests;
-        public long bytesInvoiceDigests;
+        public long legacyIds;
+        public long bytesInvoiceDeliveries;
         /** Since 0.2.0. account-sharing: invoices indexed for the cross-vendor match, and the evicted-vendors aggregate. */
         public long accountInvoices;
         public long bytesAccountInvoices;
@@ -132,7 +133,7 @@ public final class InspectCommand implements Callable<Integer> {
 
         public long bytes() {
             return bytesInvoiceIds + bytesAccountVendors + bytesDuplicateIndex + bytesAmountHistory
-                    + bytesVendorAccounts + bytesCleanupTimer + bytesInvoiceDigests + bytesAccountInvoices
+                    + bytesVendorAccounts + bytesCleanupTimer + bytesInvoiceDeliveries + bytesAccountInvoices
                     + bytesAccountVendorsEvicted + bytesHeldDecisions + bytesVendorProfile + bytesExpiryIndex;
         }
 
@@ -156,7 +157,8 @@ public final class InspectCommand implements Callable<Integer> {
             s.bytesVendorAccounts = bytesVendorAccounts + o.bytesVendorAccounts;
             s.bytesCleanupTimer = bytesCleanupTimer + o.bytesCleanupTimer;
             s.digests = digests + o.digests;
-            s.bytesInvoiceDigests = bytesInvoiceDigests + o.bytesInvoiceDigests;
+            s.legacyIds = legacyIds + o.legacyIds;
+            s.bytesInvoiceDeliveries = bytesInvoiceDeliveries + o.bytesInvoiceDeliveries;
             s.accountInvoices = accountInvoices + o.accountInvoices;
             s.bytesAccountInvoices = bytesAccountInvoices + o.bytesAccountInvoices;
             s.bytesAccountVendorsEvicted = bytesAccountVendorsEvicted + o.bytesAccountVendorsEvicted;
@@ -272,8 +274,10 @@ public final class InspectCommand implements Callable<Integer> {
         b.append("savepoint ").append(savepoint).append(String.format("%n"));
         StateStats sharing = totals.get(Uids.ACCOUNT_SHARING);
         StateStats scorer = totals.get(Uids.INVOICE_SCORER);
-        line(b, Uids.INVOICE_SCORER, "invoice-ids", scorer.replayIds + " replay ids", scorer.bytesInvoiceIds);
-        line(b, Uids.INVOICE_SCORER, "invoice-digests", scorer.digests + " content digests", scorer.bytesInvoiceDigests);
+        line(b, Uids.INVOICE_SCORER, "invoice-deliveries", (scorer.replayIds - scorer.legacyIds) + " replay ids ("
+                + scorer.digests + " with a content digest)", scorer.bytesInvoiceDeliveries);
+        line(b, Uids.INVOICE_SCORER, "invoice-ids", scorer.legacyIds + " replay ids as 0.1.0 kept them",
+                scorer.bytesInvoiceIds);
         line(b, Uids.ACCOUNT_SHARING, "account-vendors",
                 sharing.accountKeys + " accounts, " + sharing.accountEntries + " account-vendor pairs", sharing.bytesAccountVendors);
         line(b, Uids.ACCOUNT_SHARING, "account-vendors-evicted", "vendors no longer listed (aggregate)",
@@ -381,8 +385,8 @@ public final class InspectCommand implements Callable<Integer> {
 
     static final class ScorerStats extends KeyedStateReaderFunction<String, StateStats> {
         private static final long serialVersionUID = 1L;
+        private transient MapState<String, long[]> deliveries;
         private transient MapState<String, Long> invoiceIds;
-        private transient MapState<String, Long> digests;
         private transient MapState<String, SeenInvoice[]> duplicateIndex;
         private transient MapState<String, AmountHistory> amountHistory;
         private transient ValueState<AccountHistory[]> vendorAccounts;
@@ -397,8 +401,8 @@ public final class InspectCommand implements Callable<Integer> {
 
         @Override
         public void open(Configuration parameters) {
+            deliveries = getRuntimeContext().getMapState(Descriptors.invoiceDeliveries());
             invoiceIds = getRuntimeContext().getMapState(Descriptors.invoiceIds());
-            digests = getRuntimeContext().getMapState(Descriptors.invoiceDigests());
             duplicateIndex = getRuntimeContext().getMapState(Descriptors.duplicateIndex());
             amountHistory = getRuntimeContext().getMapState(Descriptors.amountHistory());
             vendorAccounts = getRuntimeContext().getState(Descriptors.vendorAccounts());
@@ -419,13 +423,16 @@ public final class InspectCommand implements Callable<Integer> {
             s.vendors = 1;
             s.eventTimers = ctx.registeredEventTimeTimers().size();
             long keyBytes = sizer.size(strings, key);
+            for (Map.Entry<String, long[]> id : deliveries.entries()) {
+                s.replayIds++;
+                s.digests += id.getValue().length > 1 ? 1 : 0;
+                s.bytesInvoiceDeliveries += keyBytes + sizer.size(strings, id.getKey())
+                        + Integer.BYTES + (long) Long.BYTES * id.getValue().length;
+            }
             for (String id : invoiceIds.keys()) {
                 s.replayIds++;
+                s.legacyIds++;
                 s.bytesInvoiceIds += keyBytes + sizer.size(strings, id) + Long.BYTES;
-            }
-            for (String id : digests.keys()) {
-                s.digests++;
-                s.bytesInvoiceDigests += keyBytes + sizer.size(strings, id) + Long.BYTES;
             }
             Set<String> indexed = new HashSet<>();
             for (Map.Entry<String, SeenInvoice[]> bucket : duplicateIndex.entries()) {

@@ -97,7 +97,7 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
     public void processElement(Invoice invoice, Context ctx, Collector<Decision> out) throws Exception {
         long time = invoice.eventTimeMillis();
         long digest = ContentDigest.of(invoice);
-        ReplayFilter.Delivery delivery = history.replays.deliver(invoice.invoiceId, digest, time);
+        ReplayFilter.Delivery delivery = history.replays.deliver(invoice.invoiceId, digest);
         if (delivery.kind == ReplayFilter.Kind.REPLAY) {
             replays.inc();
             return;
@@ -108,10 +108,15 @@ public class InvoiceScorer extends KeyedProcessFunction<String, Invoice, Decisio
             redelivered(invoice, digest, delivery, time, watermark, ctx, out);
             return;
         }
+        VendorProfile profile = history.profile(invoice.invoiceId);
+        if (!history.replays.first(invoice.invoiceId, digest, time)) {
+            // the key was restored from 0.1.0, whose invoice-ids remembered this id without its content
+            replays.inc();
+            return;
+        }
         long amountMilli = Money.toMilli(invoice.amount);
         List<Reason> found = new ArrayList<>(2);
 
-        VendorProfile profile = history.profile(invoice.invoiceId);
         SeenInvoice probe = detectDuplicates(invoice, amountMilli, time, watermark, found);
         RobustStats stats = history.amounts.check(profile, invoice.currency, amountMilli, time, found);
         history.bank.check(profile, Accounts.normalize(invoice.remitAccount), amountMilli, stats, time, found);

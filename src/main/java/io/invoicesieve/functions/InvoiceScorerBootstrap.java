@@ -53,11 +53,14 @@ public class InvoiceScorerBootstrap extends KeyedStateBootstrapFunction<String, 
             history.cleanup(pending, timers);
         }
 
-        if (history.replays.deliver(invoice.invoiceId, ContentDigest.of(invoice), time).kind
-                != ReplayFilter.Kind.FIRST) {
+        long digest = ContentDigest.of(invoice);
+        if (history.replays.deliver(invoice.invoiceId, digest).kind != ReplayFilter.Kind.FIRST) {
             return;
         }
         VendorProfile profile = history.profile(invoice.invoiceId);
+        if (!history.replays.first(invoice.invoiceId, digest, time)) {
+            return;
+        }
         long amountMilli = Money.toMilli(invoice.amount);
         SeenInvoice probe = DuplicateDetector.probe(
                 invoice.invoiceId, invoice.invoiceNumber, amountMilli, invoice.currency,

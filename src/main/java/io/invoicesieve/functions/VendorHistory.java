@@ -38,7 +38,8 @@ import java.util.Map;
  * each week's first deliveries, so that a purge reads what expired instead of the vendor's whole
  * history. A key whose entries predate it (restored from 0.1.0, or a profile of the first 0.2.0
  * format) is indexed on its first touch; a key without a profile checks once whether it holds
- * entries (two reads, once per new key).
+ * entries (two reads, once per new key). The same first touch moves a 0.1.0 key's {@code invoice-ids}
+ * into {@code invoice-deliveries} ({@link ReplayFilter#moveLegacy}).
  *
  * <p>Cleanup timer: one event-time timer per key, at the first multiple of
  * {@code sieve.state.cleanup-interval} after the earliest expiry; it purges every detector's state up
@@ -62,7 +63,7 @@ public final class VendorHistory {
 
     public VendorHistory(RuntimeContext ctx, DetectorSettings settings) {
         this.settings = settings;
-        this.replays = new ReplayFilter(ctx, settings.replayRetentionMillis);
+        this.replays = new ReplayFilter(ctx);
         this.duplicates = new DuplicateIndex(ctx, settings);
         this.amounts = new AmountDetector(settings);
         this.bank = new BankChangeDetector(settings);
@@ -77,8 +78,8 @@ public final class VendorHistory {
      * The current key's profile (new and empty when it has none), moving a 0.1.0 layout into it and
      * indexing entries that predate the expiry index.
      *
-     * @param delivered the id of the first delivery being processed (already in {@code invoice-ids},
-     *     not yet indexed: the caller records it), or null
+     * @param delivered the id of the first delivery being processed ({@link ReplayFilter#deliver} said
+     *     FIRST; the caller remembers it with {@link ReplayFilter#first} after this), or null
      */
     public VendorProfile profile(String delivered) throws Exception {
         VendorProfile p = profile.value();
@@ -87,12 +88,12 @@ public final class VendorHistory {
         }
         if (p == null) {
             p = fromLegacy();
-            // no profile and no 0.1.0 states: a new key, or one whose profile predates its entries
-            // (0.1.0 keys without amounts, accounts or timer)
-            p.unindexed |= replays.remembersOtherThan(delivered) || !duplicates.isEmpty();
+            // no profile: a new key, or one restored from 0.1.0 (whose ids are in invoice-ids, and
+            // which may have no amounts, accounts or timer)
+            p.unindexed |= replays.moveLegacy(delivered) > 0 || !duplicates.isEmpty();
         }
         if (p.unindexed) {
-            expiry.build(p, replays, duplicates, delivered);
+            expiry.build(p, replays, duplicates);
             p.unindexed = false;
             // written at once, so that a caller that only reads it loses nothing
             save(p);

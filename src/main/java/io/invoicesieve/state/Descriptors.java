@@ -9,6 +9,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
 
 /**
  * Every keyed state of the job, with explicit TypeInformation so that nothing falls back to Kryo.
@@ -30,18 +31,25 @@ public final class Descriptors {
 
     private Descriptors() {}
 
-    /** invoice-scorer: invoice_id -> event time of its first delivery, to suppress replays. */
-    public static MapStateDescriptor<String, Long> invoiceIds() {
-        return new MapStateDescriptor<>("invoice-ids", Types.STRING, Types.LONG);
+    /**
+     * invoice-scorer (since 0.2.0): invoice_id -> {event time of its first delivery, 64-bit digest of
+     * the payment content its last decision was made on (detect/duplicates/ContentDigest)}, to
+     * suppress replays and flag changed re-deliveries; {event time} alone for an id moved from
+     * {@code invoice-ids}, whose content is unknown. One read per delivery, one write per first or
+     * changed delivery (detect/duplicates/ReplayFilter).
+     */
+    public static MapStateDescriptor<String, long[]> invoiceDeliveries() {
+        return new MapStateDescriptor<>(
+                "invoice-deliveries", StringSerializer.INSTANCE, LongPrimitiveArraySerializer.INSTANCE);
     }
 
     /**
-     * invoice-scorer (since 0.2.0): invoice_id -> 64-bit digest of the payment content its last
-     * decision was made on (detect/duplicates/ContentDigest), beside {@code invoice-ids} and purged
-     * with it. Empty after a restore from an older savepoint: an id without a digest is a replay.
+     * invoice-scorer until 0.1.0 (read to migrate, see invoiceDeliveries): invoice_id -> event time of
+     * its first delivery. A restored key's ids move into {@code invoice-deliveries} the first time the
+     * key is met (functions/VendorHistory).
      */
-    public static MapStateDescriptor<String, Long> invoiceDigests() {
-        return new MapStateDescriptor<>("invoice-digests", Types.STRING, Types.LONG);
+    public static MapStateDescriptor<String, Long> invoiceIds() {
+        return new MapStateDescriptor<>("invoice-ids", Types.STRING, Types.LONG);
     }
 
     /** invoice-scorer: duplicate index, blocking key -> earlier invoices under that key. */

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * One week of a vendor's first deliveries, as {@code detect/duplicates/ExpiryIndex} needs them to
- * purge without scanning: the invoice ids (forgotten from {@code invoice-ids} and
- * {@code invoice-digests} after {@code sieve.replay.retention}) and the {@code duplicate-index}
+ * purge without scanning: the invoice ids (forgotten from {@code invoice-deliveries} after
+ * {@code sieve.replay.retention}) and the {@code duplicate-index}
  * blocking keys they were indexed under (expired after {@code sieve.duplicates.lookback}). A value of
  * {@code expiry-index} (since 0.2.0), and the open week inside {@link VendorProfile}. Serialized by
  * {@link StateSerializers.ExpiryBuckets}.

@@ -84,18 +84,18 @@ class CleanupTimersTest {
             Invoice inv = invoice("a-1").number("INV-1").build();
             String key = InvoiceScorer.key(inv);
             h.processElement(inv, T0);
-            // one entry per state of the key: invoice-ids, invoice-digests, duplicate-index,
+            // one entry per state of the key: invoice-deliveries (id, time and digest), duplicate-index,
             // vendor-profile (amounts, accounts and timer; the 0.1.0 states stay empty)
-            assertThat(h.numKeyedStateEntries()).isEqualTo(4);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             // 1. the duplicate lookback (120 d) after the invoice's week is the earliest expiry
             long due1 = next(weekEnd(T0) + 120 * DAY, WEEK);
             assertThat(pendingCleanup(h, key)).isEqualTo(due1);
             h.processWatermark(due1 - 1);
-            assertThat(h.numKeyedStateEntries()).as("nothing purged before the timer").isEqualTo(4);
+            assertThat(h.numKeyedStateEntries()).as("nothing purged before the timer").isEqualTo(3);
             h.processWatermark(due1);
-            assertThat(h.numKeyedStateEntries()).as("the duplicate index is gone").isEqualTo(3);
+            assertThat(h.numKeyedStateEntries()).as("the duplicate index is gone").isEqualTo(2);
 
             // 2. the replay retention (180 d)
             long due2 = next(weekEnd(T0) + 180 * DAY, WEEK);

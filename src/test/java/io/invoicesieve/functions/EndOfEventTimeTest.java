@@ -73,7 +73,7 @@ class EndOfEventTimeTest {
     }
 
     private static final String[] SCORER_STATES = {
-        Descriptors.invoiceIds().getName(), Descriptors.duplicateIndex().getName(), Descriptors.vendorProfile().getName()};
+        Descriptors.invoiceDeliveries().getName(), Descriptors.duplicateIndex().getName(), Descriptors.vendorProfile().getName()};
     private static final String[] ACCOUNT_STATES = {
         Descriptors.accountVendors().getName(), Descriptors.accountInvoices().getName(), Descriptors.cleanupTimer().getName()};
 
@@ -190,7 +190,7 @@ class EndOfEventTimeTest {
             h.processWatermark(T0 + 130 * DAY);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
             long entries = scorerEntries(h);
-            assertThat(entries).as("invoice-ids, vendor-profile").isEqualTo(2);
+            assertThat(entries).as("invoice-deliveries, vendor-profile").isEqualTo(2);
             assertThat(CleanupTimersTest.profile(h, InvoiceScorer.key(original)).cleanupTimer).isNotEqualTo(VendorProfile.NO_TIMER);
 
             h.processWatermark(Long.MAX_VALUE);

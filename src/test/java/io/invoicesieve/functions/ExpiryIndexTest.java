@@ -104,7 +104,7 @@ class ExpiryIndexTest {
             h.processWatermark(keysDue);
             assertThat(entries(h, key, Descriptors.duplicateIndex())).as("a-1 and a-0 left the index")
                     .hasSize(4).allSatisfy((k, bucket) -> assertThat(bucket[0].invoiceId).isIn("a-2", "a-3"));
-            assertThat(entries(h, key, Descriptors.invoiceIds())).hasSize(4);
+            assertThat(entries(h, key, Descriptors.invoiceDeliveries())).hasSize(4);
             p = CleanupTimersTest.profile(h, key);
             assertThat(p.keysPurgedThrough).isEqualTo(w);
             assertThat(p.idsPurgedThrough).isEqualTo(VendorProfile.NO_WEEK);
@@ -119,13 +119,12 @@ class ExpiryIndexTest {
                     .hasSize(2).allSatisfy((k, bucket) -> assertThat(bucket[0].invoiceId).isEqualTo("a-3"));
             p = CleanupTimersTest.profile(h, key);
             assertThat(p.keysPurgedThrough).isEqualTo(w + 1);
-            assertThat(entries(h, key, Descriptors.invoiceIds())).hasSize(4);
+            assertThat(entries(h, key, Descriptors.invoiceDeliveries())).hasSize(4);
 
             // the replay retention (180 d) after the end of week w: a-1 and a-0 are forgotten, week w goes
             long idsDue = next(ExpiryIndex.end(w) + 180 * DAY, WEEK);
             h.processWatermark(idsDue);
-            assertThat(entries(h, key, Descriptors.invoiceIds())).containsOnlyKeys("a-2", "a-3");
-            assertThat(entries(h, key, Descriptors.invoiceDigests())).containsOnlyKeys("a-2", "a-3");
+            assertThat(entries(h, key, Descriptors.invoiceDeliveries())).containsOnlyKeys("a-2", "a-3");
             assertThat(entries(h, key, Descriptors.expiryIndex())).as("week w + 1's ids are not due yet")
                     .containsOnlyKeys(w + 1);
             assertThat(entries(h, key, Descriptors.duplicateIndex())).as("and a-3's keys expired by now").isEmpty();
@@ -144,8 +143,7 @@ class ExpiryIndexTest {
             assertThat(entries(h, key, Descriptors.expiryIndex()).get(w + 1).ids).containsExactly("a-2");
 
             h.processWatermark(T0 + 800 * DAY);
-            assertThat(entries(h, key, Descriptors.invoiceIds())).isEmpty();
-            assertThat(entries(h, key, Descriptors.invoiceDigests())).isEmpty();
+            assertThat(entries(h, key, Descriptors.invoiceDeliveries())).isEmpty();
             assertThat(entries(h, key, Descriptors.duplicateIndex())).isEmpty();
             assertThat(entries(h, key, Descriptors.expiryIndex())).isEmpty();
             assertThat(CleanupTimersTest.profile(h, key)).as("the amounts and accounts go too: nothing is left").isNull();
@@ -172,11 +170,11 @@ class ExpiryIndexTest {
             @SuppressWarnings("unchecked")
             KeyedStateBackend<String> backend = (KeyedStateBackend<String>) (KeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
             backend.setCurrentKey(key);
-            backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.invoiceIds())
-                    .put("planted", T0);
+            backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.invoiceDeliveries())
+                    .put("planted", new long[] {T0, 1L});
 
             h.processWatermark(next(ExpiryIndex.end(ExpiryIndex.week(T0 + 60 * DAY)) + 180 * DAY, WEEK));
-            assertThat(entries(h, key, Descriptors.invoiceIds())).containsOnlyKeys("planted");
+            assertThat(entries(h, key, Descriptors.invoiceDeliveries())).containsOnlyKeys("planted");
             assertThat(entries(h, key, Descriptors.expiryIndex())).isEmpty();
         }
     }
@@ -221,8 +219,8 @@ class ExpiryIndexTest {
                 if (key == null) {
                     continue;
                 }
-                Map<String, Long> ids = entries(h, key, Descriptors.invoiceIds());
-                for (Map.Entry<String, Long> id : ids.entrySet()) {
+                Map<String, long[]> ids = entries(h, key, Descriptors.invoiceDeliveries());
+                for (Map.Entry<String, long[]> id : ids.entrySet()) {
                     assertThat(expiresFrom.get(id.getKey())).as("id %s at day %d", id.getKey(), day)
                             .isGreaterThanOrEqualTo(watermark - retention - slack);
                 }

@@ -119,6 +119,8 @@ class LegacyLayoutTest {
             assertThat(keysOf(h, Descriptors.amountHistory().getName())).as("old states cleared").isZero();
             assertThat(keysOf(h, Descriptors.vendorAccounts().getName())).isZero();
             assertThat(keysOf(h, Descriptors.cleanupTimer().getName())).isZero();
+            assertThat(keysOf(h, Descriptors.invoiceIds().getName())).as("the 0.1.0 id moved").isZero();
+            assertThat(keysOf(h, Descriptors.invoiceDeliveries().getName())).isEqualTo(1);
             VendorProfile p = CleanupTimersTest.profile(h, KEY);
             assertThat(p.currencies).containsExactly("EUR");
             assertThat(p.amounts[0].size).as("the ten old samples and the outlier").isEqualTo(11);
@@ -147,7 +149,7 @@ class LegacyLayoutTest {
 
                 // the 0.1.0 id and buckets expire through the index built for them
                 next.processWatermark(T0 + 260 * DAY);
-                assertThat(keysOf(next, Descriptors.invoiceIds().getName())).as("no id is left").isZero();
+                assertThat(keysOf(next, Descriptors.invoiceDeliveries().getName())).as("no id is left").isZero();
                 assertThat(keysOf(next, Descriptors.duplicateIndex().getName())).isZero();
                 assertThat(keysOf(next, Descriptors.expiryIndex().getName())).isZero();
             }

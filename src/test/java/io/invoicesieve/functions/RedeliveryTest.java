@@ -12,6 +12,7 @@ import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.testing.Fixtures;
 
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -124,12 +125,23 @@ class RedeliveryTest {
 
     @Test
     void anIdRememberedWithoutADigestIsDroppedAsBefore() throws Exception {
-        // what a savepoint of 0.1.0 holds: the id in invoice-ids, no invoice-digests entry
+        // what a savepoint of 0.1.0 holds: the id and its time in invoice-ids, no content digest
         Invoice old = invoice("a-1").build();
         rememberIdOnly(InvoiceScorer.key(old), old.invoiceId, old.eventTimeMillis());
         assertThat(deliver(invoice("a-1").day(1).invoiceDate(DATE).amount("99999.00").build()))
                 .as("unknown earlier content: a replay").isEmpty();
         assertThat(deliver(invoice("a-2").day(1).build())).hasSize(1);
+        assertThat(deliver(invoice("a-1").day(2).invoiceDate(DATE).amount("5.00").build()))
+                .as("moved into invoice-deliveries without a digest: still a replay").isEmpty();
+        assertThat(stateEntries(InvoiceScorer.key(old), Descriptors.invoiceIds())).as("the 0.1.0 layout is gone")
+                .isEmpty();
+        assertThat(stateEntries(InvoiceScorer.key(old), Descriptors.invoiceDeliveries()))
+                .containsOnlyKeys("a-1", "a-2")
+                .hasEntrySatisfying("a-1", v -> assertThat(v).containsExactly(old.eventTimeMillis()));
+        // the moved id is in the expiry index: forgotten with the others after the replay retention
+        harness.processWatermark(Fixtures.BASE.toEpochMilli() + 200 * DAY);
+        assertThat(stateEntries(InvoiceScorer.key(old), Descriptors.invoiceDeliveries())).isEmpty();
+        assertThat(deliver(invoice("a-1").day(201).invoiceDate(DATE).amount("10.00").build())).hasSize(1);
     }
 
     @Test
@@ -140,6 +152,19 @@ class RedeliveryTest {
         List<Decision> again = deliver(invoice("a-1").day(201).invoiceDate(DATE).amount("10.00").build());
         assertThat(again).hasSize(1);
         assertThat(codes(again.get(0))).doesNotContain(ReasonCode.CHANGED_REDELIVERY);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> java.util.Map<String, V> stateEntries(String key, MapStateDescriptor<String, V> state) throws Exception {
+        KeyedStateBackend<String> backend =
+                (KeyedStateBackend<String>) (KeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        java.util.Map<String, V> out = new java.util.HashMap<>();
+        for (java.util.Map.Entry<String, V> e : backend.getPartitionedState(
+                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, state).entries()) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")

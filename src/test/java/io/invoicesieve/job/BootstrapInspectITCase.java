@@ -98,16 +98,17 @@ class BootstrapInspectITCase {
         assertThat(scorer.amountSamples).isEqualTo(16);
         assertThat(scorer.accountEntries).as("vendor accounts; V-H4 has none").isEqualTo(3);
         assertThat(scorer.eventTimers).as("one cleanup timer per vendor").isEqualTo(4);
-        assertThat(scorer.bytesInvoiceIds).isPositive();
+        assertThat(scorer.bytesInvoiceIds).as("nothing in the 0.1.0 invoice-ids").isZero();
         assertThat(scorer.digests).as("a content digest for every remembered id").isEqualTo(scorer.replayIds);
-        assertThat(scorer.bytesInvoiceDigests).isPositive();
+        assertThat(scorer.legacyIds).as("a bootstrap writes the 0.2.0 layout").isZero();
+        assertThat(scorer.bytesInvoiceDeliveries).isPositive();
         assertThat(sharing.accountInvoices).as("invoices indexed for the cross-vendor match").isPositive();
         assertThat(sharing.bytesAccountInvoices).isPositive();
         assertThat(sharing.heldDecisions).as("a bootstrap holds no decisions").isZero();
         assertThat(scorer.bytesDuplicateIndex).isGreaterThan(scorer.bytesAmountHistory / 10).isPositive();
         String printed = InspectCommand.format(savepoint, stats);
         assertThat(printed).contains("vendors 4, accounts 3, invoices indexed 15, replay ids 15, amount samples 16")
-                .contains("invoice-digests", "account-invoices", "held-decisions")
+                .contains("invoice-deliveries", "account-invoices", "held-decisions")
                 .contains("per vendor: " + (scorer.bytes() + sharing.bytes()) / 4 + " bytes");
 
         // the job starts from the bootstrapped savepoint (RocksDB this time: canonical state restores into either)

@@ -21,7 +21,7 @@ import java.util.TreeMap;
 
 /**
  * State {@code expiry-index} (since 0.2.0): what a vendor's first deliveries left in
- * {@code invoice-ids}/{@code invoice-digests} ({@link ReplayFilter}) and {@code duplicate-index}
+ * {@code invoice-deliveries} ({@link ReplayFilter}) and {@code duplicate-index}
  * ({@link DuplicateIndex}), by week of event time, so that a purge reads what expired and nothing
  * else. Until 0.1.0 a purge scanned every id and every bucket of the vendor each cleanup interval,
  * whatever had expired: on RocksDB that is a read of each entry, on the heap an iteration of each.
@@ -203,16 +203,13 @@ public final class ExpiryIndex {
 
     /**
      * Indexes what the key holds already (a key from before the index): one scan of its ids and
-     * buckets. The latest week becomes the open one. {@code except}: an id just delivered, which the
-     * caller records itself.
+     * buckets. The latest week becomes the open one.
      */
-    public void build(VendorProfile p, ReplayFilter replays, DuplicateIndex duplicates, String except)
-            throws Exception {
+    public void build(VendorProfile p, ReplayFilter replays, DuplicateIndex duplicates) throws Exception {
         TreeMap<Integer, ExpiryBucket> weeks = new TreeMap<>();
-        for (Map.Entry<String, Long> id : replays.firstDeliveries()) {
-            if (!id.getKey().equals(except)) {
-                weeks.computeIfAbsent(week(id.getValue()), w -> new ExpiryBucket()).addId(id.getKey());
-            }
+        for (Map.Entry<String, long[]> id : replays.firstDeliveries()) {
+            weeks.computeIfAbsent(week(id.getValue()[ReplayFilter.FIRST_AT]), w -> new ExpiryBucket())
+                    .addId(id.getKey());
         }
         for (Map.Entry<String, SeenInvoice[]> bucket : duplicates.entries()) {
             for (SeenInvoice s : bucket.getValue()) {

@@ -14,26 +14,31 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * State {@code invoice-ids}: invoice_id -> event time of its first delivery, for
- * {@code sieve.replay.retention}, and {@code invoice-digests}: invoice_id -> the
- * {@link ContentDigest} of the content its last decision was made on, purged with it.
+ * State {@code invoice-deliveries} (since 0.2.0): invoice_id -> the event time of its first delivery
+ * and the {@link ContentDigest} of the content its last decision was made on, for
+ * {@code sieve.replay.retention}: the two are read and written together, so they are one value.
  *
  * <p>A re-delivery of a remembered id with the same digest yields no second decision: it is the
  * trivial duplicate of at-least-once producers, suppressed rather than flagged. A re-delivery whose
  * digest differs (another amount, remit account, number, ...) is CHANGED_REDELIVERY: it gets a
  * decision of its own, always HOLD, which replaces the earlier one downstream (the sinks write
  * under (tenant_id, invoice_id)), and its digest becomes the remembered one. An id without a digest
- * (remembered by a release before the digests, restored from its savepoint) is a replay, as before:
- * which content it had is unknown.
+ * (remembered by 0.1.0, whose {@code invoice-ids} held only the time) is a replay, as before: which
+ * content it had is unknown.
  *
  * <p>Kept per (tenant, vendor) so that a vendor's invoices reach the scorer in the order of their
  * source partition: a separate stage keyed by invoice_id would reshuffle them, and "which of two is
  * the resubmission" would depend on network buffers. So the same invoice_id under another vendor_id
  * is not a re-delivery here: it is scored as a new invoice of that vendor.
  *
- * <p>State access: a first delivery reads {@code invoice-ids} once and writes both states; a
- * re-delivery reads both, and writes the digest when it changed. Ids are forgotten through the
- * vendor's {@link ExpiryIndex}: a purge removes the ids of the weeks that expired, without a scan.
+ * <p>State access: every delivery reads the id once ({@link #deliver}); a first delivery writes it
+ * once ({@link #first}), a changed re-delivery rewrites it. Ids are forgotten through the vendor's
+ * {@link ExpiryIndex}: a purge removes the ids of the weeks that expired, without a scan.
+ *
+ * <p>A key restored from 0.1.0 has its ids in {@code invoice-ids} (id -> time). The first time the
+ * key is met, {@code VendorHistory} moves them here without a digest ({@link #moveLegacy}): read old,
+ * write new, once per key. Until then a key has no entry here, so a first delivery is only
+ * remembered ({@link #first}) after that move, which may show it to be a replay.
  */
 public final class ReplayFilter {
 
@@ -65,54 +70,86 @@ public final class ReplayFilter {
         }
     }
 
-    private final MapState<String, Long> invoiceIds;
-    private final MapState<String, Long> digests;
-    private final long retentionMillis;
+    /** Index of the first delivery's event time in a value of {@code invoice-deliveries}. */
+    public static final int FIRST_AT = 0;
+    /** Index of the content digest; a value of 0.1.0 (moved from {@code invoice-ids}) has none. */
+    private static final int DIGEST = 1;
 
-    public ReplayFilter(RuntimeContext ctx, long retentionMillis) {
-        this.invoiceIds = ctx.getMapState(Descriptors.invoiceIds());
-        this.digests = ctx.getMapState(Descriptors.invoiceDigests());
-        this.retentionMillis = retentionMillis;
+    private final MapState<String, long[]> deliveries;
+    private final MapState<String, Long> legacyIds;
+    /** Set by {@link #moveLegacy}: the id being delivered was among the moved ones. */
+    private boolean deliveredWasMoved;
+
+    public ReplayFilter(RuntimeContext ctx) {
+        this.deliveries = ctx.getMapState(Descriptors.invoiceDeliveries());
+        this.legacyIds = ctx.getMapState(Descriptors.invoiceIds());
     }
 
-    /** Records the delivery of {@code invoiceId} with content {@code digest}; says what it is. */
-    public Delivery deliver(String invoiceId, long digest, long time) throws Exception {
-        Long first = invoiceIds.get(invoiceId);
-        if (first == null) {
-            invoiceIds.put(invoiceId, time);
-            digests.put(invoiceId, digest);
+    /**
+     * What a delivery of {@code invoiceId} with content {@code digest} is: one read. A changed
+     * re-delivery's digest becomes the remembered one; a FIRST is not remembered yet ({@link #first}).
+     */
+    public Delivery deliver(String invoiceId, long digest) throws Exception {
+        deliveredWasMoved = false;
+        long[] known = deliveries.get(invoiceId);
+        if (known == null) {
             return Delivery.FIRST;
         }
-        Long known = digests.get(invoiceId);
-        if (known == null || known == digest) {
-            // no digest: remembered before digests existed (restored savepoint); drop as before
+        if (known.length <= DIGEST || known[DIGEST] == digest) {
+            // no digest: remembered by 0.1.0; dropped as it was then
             return Delivery.REPLAY;
         }
-        digests.put(invoiceId, digest);
-        return new Delivery(Kind.CHANGED, first, known);
+        deliveries.put(invoiceId, new long[] {known[FIRST_AT], digest});
+        return new Delivery(Kind.CHANGED, known[FIRST_AT], known[DIGEST]);
     }
 
-    /** Forgets {@code ids} and their digests (the ones {@link ExpiryIndex} found expired). */
+    /**
+     * Remembers a first delivery ({@link #deliver} said FIRST, and the key's 0.1.0 ids have been
+     * moved): one write. False, writing nothing, when the move brought the id: a replay of an
+     * invoice 0.1.0 remembered.
+     */
+    public boolean first(String invoiceId, long digest, long time) throws Exception {
+        if (deliveredWasMoved) {
+            deliveredWasMoved = false;
+            return false;
+        }
+        deliveries.put(invoiceId, new long[] {time, digest});
+        return true;
+    }
+
+    /**
+     * Moves the key's 0.1.0 ids ({@code invoice-ids}) here without a digest, and clears them: once
+     * per key, when {@code VendorHistory} meets a key without a profile. A new key pays one empty
+     * read. {@code delivered}: the id being delivered, or null.
+     *
+     * @return how many ids moved
+     */
+    public int moveLegacy(String delivered) throws Exception {
+        int moved = 0;
+        for (Map.Entry<String, Long> id : legacyIds.entries()) {
+            deliveries.put(id.getKey(), new long[] {id.getValue()});
+            deliveredWasMoved |= id.getKey().equals(delivered);
+            moved++;
+        }
+        if (moved > 0) {
+            legacyIds.clear();
+        }
+        return moved;
+    }
+
+    /** Forgets {@code ids} (the ones {@link ExpiryIndex} found expired). */
     public void forget(Collection<String> ids) throws Exception {
         for (String id : ids) {
-            invoiceIds.remove(id);
-            digests.remove(id);
+            deliveries.remove(id);
         }
     }
 
-    /** Every remembered id with the event time of its first delivery: a scan, for {@link ExpiryIndex#build}. */
-    public Iterable<Map.Entry<String, Long>> firstDeliveries() throws Exception {
-        return invoiceIds.entries();
-    }
-
-    /** True when an id other than {@code id} (null: any) is remembered. Reads at most two entries. */
-    public boolean remembersOtherThan(String id) throws Exception {
-        for (String remembered : invoiceIds.keys()) {
-            if (!remembered.equals(id)) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * Every remembered id with its value (the first delivery's time at {@link #FIRST_AT}): a scan,
+     * for {@link ExpiryIndex#build}.
+     */
+    public Iterable<Map.Entry<String, long[]>> firstDeliveries() throws Exception {
+        return deliveries.entries();
     }
 
     /**
