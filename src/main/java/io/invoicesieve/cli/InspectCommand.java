@@ -4,6 +4,7 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.serde.DecisionSerializer;
 import io.invoicesieve.state.AccountHistory;
 import io.invoicesieve.state.AccountInvoice;
+import io.invoicesieve.state.AccountProfile;
 import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.state.ExpiryBucket;
@@ -278,7 +279,7 @@ public final class InspectCommand implements Callable<Integer> {
                 + scorer.digests + " with a content digest)", scorer.bytesInvoiceDeliveries);
         line(b, Uids.INVOICE_SCORER, "invoice-ids", scorer.legacyIds + " replay ids as 0.1.0 kept them",
                 scorer.bytesInvoiceIds);
-        line(b, Uids.ACCOUNT_SHARING, "account-vendors",
+        line(b, Uids.ACCOUNT_SHARING, "account-profile",
                 sharing.accountKeys + " accounts, " + sharing.accountEntries + " account-vendor pairs", sharing.bytesAccountVendors);
         line(b, Uids.ACCOUNT_SHARING, "account-vendors-evicted", "vendors no longer listed (aggregate)",
                 sharing.bytesAccountVendorsEvicted);
@@ -327,6 +328,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     static final class AccountSharingStats extends KeyedStateReaderFunction<String, StateStats> {
         private static final long serialVersionUID = 1L;
+        private transient ValueState<AccountProfile> profile;
         private transient ValueState<AccountHistory[]> vendors;
         private transient ValueState<AccountHistory> evicted;
         private transient MapState<String, AccountInvoice[]> invoices;
@@ -338,6 +340,7 @@ public final class InspectCommand implements Callable<Integer> {
 
         @Override
         public void open(Configuration parameters) {
+            profile = getRuntimeContext().getState(Descriptors.accountProfile());
             vendors = getRuntimeContext().getState(Descriptors.accountVendors());
             evicted = getRuntimeContext().getState(Descriptors.accountVendorsEvicted());
             invoices = getRuntimeContext().getMapState(Descriptors.accountInvoices());
@@ -354,10 +357,17 @@ public final class InspectCommand implements Callable<Integer> {
             s.keys = 1;
             s.eventTimers = ctx.registeredEventTimeTimers().size();
             long keyBytes = sizer.size(keys, key);
-            AccountHistory[] v = vendors.value();
+            // since 0.2.0 the vendors and the timer are one value; a key restored from 0.1.0 and not
+            // met since still has account-vendors and cleanup-timer
+            AccountProfile p = profile.value();
+            AccountHistory[] v = p != null ? p.vendors : vendors.value();
             if (v != null) {
                 s.accountKeys = 1;
                 s.accountEntries = v.length;
+            }
+            if (p != null) {
+                s.bytesAccountVendors = keyBytes + sizer.size(Descriptors.ACCOUNT_PROFILE, p);
+            } else if (v != null) {
                 s.bytesAccountVendors = keyBytes + sizer.size(accounts, v);
             }
             AccountHistory gone = evicted.value();

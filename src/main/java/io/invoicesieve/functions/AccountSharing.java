@@ -10,7 +10,7 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
-import io.invoicesieve.state.AccountHistory;
+import io.invoicesieve.state.AccountProfile;
 import io.invoicesieve.state.Descriptors;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -146,17 +146,19 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
         TimerService timers = ctx.timerService();
         if (decision.remitAccountKey != null) {
             long time = decision.eventTime.toEpochMilli();
-            AccountHistory[] known = account.sharing.known();
-            boolean others = SharedAccountDetector.othersUse(known, decision.vendorId);
-            Reason shared = account.sharing.check(known, decision.remitAccountKey, decision.vendorId, time);
+            AccountProfile profile = account.profile();
+            boolean others = SharedAccountDetector.othersUse(profile, decision.vendorId);
+            Reason shared = account.sharing.check(profile, decision.remitAccountKey, decision.vendorId, time);
             if (shared != null) {
                 Decider.addReason(decision, shared);
             }
             if (others && holds(time, timers)) {
+                account.save(profile);
                 hold(decision, time, timers);
                 return;
             }
-            matchAcrossVendors(decision, others, timers.currentWatermark(), timers);
+            matchAcrossVendors(decision, others, timers.currentWatermark(), timers, profile);
+            account.save(profile);
         }
         decide(decision, out);
     }
@@ -197,10 +199,11 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
     /**
      * The cross-vendor match of a decision with an account ({@code others}: another vendor id uses
      * the account), against the account's invoices as of {@code watermark} (the event time the stage
-     * is at), then the key's cleanup timer (none at the end of event time).
+     * is at), then the key's cleanup timer (none at the end of event time), recorded in {@code profile}
+     * (saved by the caller).
      */
-    private void matchAcrossVendors(Decision decision, boolean others, long watermark, TimerService timers)
-            throws Exception {
+    private void matchAcrossVendors(Decision decision, boolean others, long watermark, TimerService timers,
+            AccountProfile profile) throws Exception {
         long time = decision.eventTime.toEpochMilli();
         // a changed re-delivery was matched and indexed on its first delivery; its copy is not indexed
         if (settings.crossVendor && !has(decision, ReasonCode.CHANGED_REDELIVERY)) {
@@ -212,7 +215,7 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
             }
         }
         if (!VendorHistory.isEndOfEventTime(watermark)) {
-            account.scheduleCleanup(timers, time);
+            account.scheduleCleanup(profile, timers, time);
         }
     }
 
@@ -279,25 +282,27 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
             releaseAll(timers, out);
             return;
         }
+        AccountProfile profile = account.profile();
         Decision[] due = held.get(timestamp);
         if (due != null) {
             held.remove(timestamp);
-            release(due, timers, out);
+            release(due, timers, out, profile);
         }
-        Long cleanup = account.pendingCleanup();
-        if (cleanup != null && cleanup == timestamp) {
-            account.cleanup(timestamp, timers);
+        if (profile.cleanupTimer == timestamp) {
+            account.cleanup(profile, timestamp, timers);
         }
+        account.save(profile);
     }
 
     /**
      * The held decisions of one event time, in arrival order: matched across the account's vendors
      * (held only at an account another vendor id uses) and decided.
      */
-    private void release(Decision[] due, TimerService timers, Collector<Decision> out) throws Exception {
+    private void release(Decision[] due, TimerService timers, Collector<Decision> out, AccountProfile profile)
+            throws Exception {
         long watermark = timers.currentWatermark();
         for (Decision decision : due) {
-            matchAcrossVendors(decision, true, watermark, timers);
+            matchAcrossVendors(decision, true, watermark, timers, profile);
             decide(decision, out);
         }
     }
@@ -315,15 +320,17 @@ public class AccountSharing extends KeyedProcessFunction<String, Decision, Decis
             return;
         }
         Collections.sort(times);
-        Long cleanup = account.pendingCleanup();
+        AccountProfile profile = account.profile();
+        long cleanup = profile.cleanupTimer;
         for (long time : times) {
             Decision[] due = held.get(time);
             held.remove(time);
-            if (cleanup == null || cleanup != time) {
+            if (cleanup != time) {
                 timers.deleteEventTimeTimer(time);
             }
             releasedByTimeout.inc(due.length);
-            release(due, timers, out);
+            release(due, timers, out, profile);
         }
+        account.save(profile);
     }
 }

@@ -4,6 +4,7 @@ import io.invoicesieve.detect.DetectorSettings;
 import io.invoicesieve.detect.Money;
 import io.invoicesieve.detect.bank.Accounts;
 import io.invoicesieve.detect.crossvendor.CrossVendorDetector;
+import io.invoicesieve.state.AccountProfile;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.detect.shared.SharedAccountDetector;
 
@@ -51,17 +52,19 @@ public class AccountSharingBootstrap extends KeyedStateBootstrapFunction<String,
         BootstrapTimers timers =
                 new BootstrapTimers(ctx.timerService(), BootstrapTimers.watermarkAt(time, outOfOrdernessMillis));
         // fire the cleanup timers the running job's watermark would have fired by now
-        Long pending;
-        while ((pending = account.pendingCleanup()) != null && pending <= timers.currentWatermark()) {
+        AccountProfile profile = account.profile();
+        long pending;
+        while ((pending = profile.cleanupTimer) != AccountProfile.NO_TIMER && pending <= timers.currentWatermark()) {
             timers.deleteEventTimeTimer(pending);
-            account.cleanup(pending, timers);
+            account.cleanup(profile, pending, timers);
         }
-        account.sharing.remember(invoice.vendorId, time);
+        account.sharing.remember(profile, invoice.vendorId, time);
         if (settings.crossVendor) {
             account.crossVendor.remember(CrossVendorDetector.probe(invoice.vendorId, invoice.invoiceId,
                     invoice.invoiceNumber, Money.toMilli(invoice.amount), invoice.currency,
                     (int) invoice.invoiceDate.toEpochDay(), time), timers.currentWatermark());
         }
-        account.scheduleCleanup(timers, time);
+        account.scheduleCleanup(profile, timers, time);
+        account.save(profile);
     }
 }

@@ -25,6 +25,7 @@ public final class Descriptors {
     public static final TypeSerializer<AmountHistory> AMOUNTS = StateSerializers.AmountHistories.INSTANCE;
     public static final TypeSerializer<VendorProfile> PROFILE = StateSerializers.VendorProfiles.INSTANCE;
     public static final TypeSerializer<ExpiryBucket> EXPIRY_BUCKETS = StateSerializers.ExpiryBuckets.INSTANCE;
+    public static final TypeSerializer<AccountProfile> ACCOUNT_PROFILE = StateSerializers.AccountProfiles.INSTANCE;
 
     public static final TypeInformation<Decision[]> HELD_DECISIONS =
             Types.OBJECT_ARRAY(TypeInformation.of(Decision.class));
@@ -85,12 +86,27 @@ public final class Descriptors {
         return new ValueStateDescriptor<>("vendor-accounts", ACCOUNTS);
     }
 
-    /** account-sharing, and invoice-scorer until 0.1.0 (see vendorProfile): the pending cleanup timer of the key. */
+    /**
+     * account-sharing and invoice-scorer until 0.1.0 (read to migrate, see accountProfile and
+     * vendorProfile): the pending cleanup timer of the key.
+     */
     public static ValueStateDescriptor<Long> cleanupTimer() {
         return new ValueStateDescriptor<>("cleanup-timer", Types.LONG);
     }
 
-    /** account-sharing: the vendors that used this (tenant, account), with first and last use. */
+    /**
+     * account-sharing (since 0.2.0): the vendors that used this (tenant, account) and the key's pending
+     * cleanup timer as one value (state/AccountProfile), replacing {@code account-vendors} and the
+     * stage's {@code cleanup-timer}, which a key restored from 0.1.0 moves into it on first touch.
+     */
+    public static ValueStateDescriptor<AccountProfile> accountProfile() {
+        return new ValueStateDescriptor<>("account-profile", ACCOUNT_PROFILE);
+    }
+
+    /**
+     * account-sharing until 0.1.0 (read to migrate, see accountProfile): the vendors that used this
+     * (tenant, account), with first and last use.
+     */
     public static ValueStateDescriptor<AccountHistory[]> accountVendors() {
         return new ValueStateDescriptor<>("account-vendors", ACCOUNTS);
     }

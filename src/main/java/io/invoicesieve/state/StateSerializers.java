@@ -373,6 +373,66 @@ public final class StateSerializers {
         }
     }
 
+    // ---------------------------------------------------------------- account-profile
+
+    /**
+     * {@code account-profile} values: the vendors (-1 for none, else {@link AccountHistories}' format),
+     * then the pending cleanup timer (a long, {@link AccountProfile#NO_TIMER} for none).
+     */
+    public static final class AccountProfiles extends Base<AccountProfile> {
+        private static final long serialVersionUID = 1L;
+        public static final AccountProfiles INSTANCE = new AccountProfiles();
+
+        @Override
+        public AccountProfile createInstance() {
+            return new AccountProfile();
+        }
+
+        @Override
+        public AccountProfile copy(AccountProfile from) {
+            AccountProfile to = new AccountProfile();
+            to.vendors = from.vendors == null ? null : AccountHistories.INSTANCE.copy(from.vendors);
+            to.cleanupTimer = from.cleanupTimer;
+            return to;
+        }
+
+        @Override
+        public void serialize(AccountProfile p, DataOutputView out) throws IOException {
+            if (p.vendors == null) {
+                out.writeInt(-1);
+            } else {
+                AccountHistories.INSTANCE.serialize(p.vendors, out);
+            }
+            out.writeLong(p.cleanupTimer);
+        }
+
+        @Override
+        public AccountProfile deserialize(DataInputView in) throws IOException {
+            AccountProfile p = new AccountProfile();
+            int vendors = in.readInt();
+            if (vendors >= 0) {
+                p.vendors = new AccountHistory[vendors];
+                for (int i = 0; i < vendors; i++) {
+                    p.vendors[i] = AccountHistories.Single.read(in);
+                }
+            }
+            p.cleanupTimer = in.readLong();
+            return p;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<AccountProfile> snapshotConfiguration() {
+            return new AccountProfileSnapshot();
+        }
+    }
+
+    /** Version 1: the format of {@link AccountProfiles}. */
+    public static final class AccountProfileSnapshot extends Snapshot<AccountProfile> {
+        public AccountProfileSnapshot() {
+            super(() -> AccountProfiles.INSTANCE, AccountProfile.class, false);
+        }
+    }
+
     // ---------------------------------------------------------------- amount-history
 
     /**

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AccountSharingTest {
 
-    private static Decision decision(String id, String tenant, String vendor, String account, double day) {
+    static Decision decision(String id, String tenant, String vendor, String account, double day) {
         Decision d = new Decision();
         d.tenantId = tenant;
         d.invoiceId = id;

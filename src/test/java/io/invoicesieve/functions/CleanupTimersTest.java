@@ -6,6 +6,7 @@ import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
+import io.invoicesieve.state.AccountProfile;
 import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.state.VendorProfile;
 import io.invoicesieve.testing.Fixtures;
@@ -72,9 +73,9 @@ class CleanupTimersTest {
     private static Long pendingAccountCleanup(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h, String key) throws Exception {
         KeyedStateBackend<String> backend = (KeyedStateBackend<String>) (KeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(key);
-        ValueState<Long> timer = backend.getPartitionedState(
-                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.cleanupTimer());
-        return timer.value();
+        AccountProfile p = backend.getPartitionedState(
+                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.accountProfile()).value();
+        return p == null || p.cleanupTimer == AccountProfile.NO_TIMER ? null : p.cleanupTimer;
     }
 
     @Test
@@ -175,7 +176,7 @@ class CleanupTimersTest {
         long retention = 730 * DAY;
         try (KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        // the account-vendors timer alone: the cross-vendor index (its own lookback timer) switched off
+                        // the vendors' timer alone: the cross-vendor index (its own lookback timer) switched off
                         new KeyedProcessOperator<>(new AccountSharing(
                                 Fixtures.settings(java.util.Map.of("sieve.duplicates.cross-vendor", "false")))),
                         AccountSharing::key, Types.STRING)) {
@@ -190,7 +191,9 @@ class CleanupTimersTest {
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             h.processWatermark(due1 - 1);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            // one value per account: its vendors and its timer (account-profile)
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(pendingAccountCleanup(h, key)).isEqualTo(due1);
             h.processWatermark(due1);
             // V-1 is forgotten, V-2 remains: a return of V-1 is a second vendor on the account again
             long due2 = next(T0 + 100 * DAY + retention, DAY);
@@ -207,6 +210,7 @@ class CleanupTimersTest {
             // the account's vendors stay, the fired timer is forgotten (EndOfEventTimeTest)
             h.processWatermark(Long.MAX_VALUE);
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(pendingAccountCleanup(h, key)).isNull();
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }

@@ -6,6 +6,7 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
+import io.invoicesieve.state.AccountProfile;
 import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.state.VendorProfile;
 import io.invoicesieve.testing.Fixtures;
@@ -14,6 +15,7 @@ import io.invoicesieve.testing.KeyedHarnesses;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.function.SerializableFunction;
@@ -75,7 +77,7 @@ class EndOfEventTimeTest {
     private static final String[] SCORER_STATES = {
         Descriptors.invoiceDeliveries().getName(), Descriptors.duplicateIndex().getName(), Descriptors.vendorProfile().getName()};
     private static final String[] ACCOUNT_STATES = {
-        Descriptors.accountVendors().getName(), Descriptors.accountInvoices().getName(), Descriptors.cleanupTimer().getName()};
+        Descriptors.accountProfile().getName(), Descriptors.accountInvoices().getName()};
 
     /**
      * How many of the given states hold something for some key, summed over the keys (the harness's
@@ -204,6 +206,15 @@ class EndOfEventTimeTest {
 
     // ------------------------------------------------------------- the account stage (AccountState)
 
+    @SuppressWarnings("unchecked")
+    private static AccountProfile accountProfile(KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h,
+            Decision d) throws Exception {
+        KeyedStateBackend<String> backend = (KeyedStateBackend<String>) (KeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(AccountSharing.key(d));
+        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                Descriptors.accountProfile()).value();
+    }
+
     private static Decision decision(String id, String vendor, String number, double day) {
         Decision d = new Decision();
         d.tenantId = "acme";
@@ -224,15 +235,20 @@ class EndOfEventTimeTest {
     void theFinalWatermarkKeepsTheAccountsVendorsAndInvoicesForTheNextRun(String backend) throws Exception {
         OperatorSubtaskState drained;
         try (KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h = accounts(backend, null)) {
-            h.processElement(decision("a-1", "V-1", "INV-0042", 0), T0);
+            Decision first = decision("a-1", "V-1", "INV-0042", 0);
+            h.processElement(first, T0);
             long entries = accountEntries(h);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(accountProfile(h, first).cleanupTimer).isNotEqualTo(AccountProfile.NO_TIMER);
 
             h.processWatermark(Long.MAX_VALUE);
 
             assertThat(h.numEventTimeTimers()).isZero();
-            assertThat(entries).isEqualTo(3);
-            assertThat(accountEntries(h)).as("only cleanup-timer is gone").isEqualTo(entries - 1);
+            assertThat(entries).as("account-profile, account-invoices").isEqualTo(2);
+            assertThat(accountEntries(h)).isEqualTo(entries);
+            assertThat(accountProfile(h, first).cleanupTimer).as("only the profile's timer is gone")
+                    .isEqualTo(AccountProfile.NO_TIMER);
+            assertThat(accountProfile(h, first).vendors).extracting(v -> v.id).containsExactly("V-1");
             drained = h.snapshot(1L, 1L);
         }
 

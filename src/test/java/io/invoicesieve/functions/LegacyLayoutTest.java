@@ -7,6 +7,7 @@ import io.invoicesieve.model.Decision;
 import io.invoicesieve.model.Invoice;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.AccountHistory;
+import io.invoicesieve.state.AccountProfile;
 import io.invoicesieve.state.AmountHistory;
 import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.state.SeenInvoice;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
@@ -41,6 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code vendor-accounts}, {@code cleanup-timer}) is scored with them on its first invoice after the
  * restore, which moves them into {@code vendor-profile} and clears the old states; its ids and
  * duplicate-index buckets are indexed by week then, and expire through that index. Heap and RocksDB.
+ * The account stage likewise (functions/AccountState): an account's vendors and cleanup timer in
+ * 0.1.0's {@code account-vendors} and {@code cleanup-timer} are moved into {@code account-profile}
+ * on the account's first decision after the restore, which they decide.
  * (The real 0.1.0 savepoint goes through the same path in SavepointRestoreITCase.)
  */
 class LegacyLayoutTest {
@@ -154,5 +159,84 @@ class LegacyLayoutTest {
                 assertThat(keysOf(next, Descriptors.expiryIndex().getName())).isZero();
             }
         }
+    }
+    /** Writes what 0.1.0's account stage kept for one account (vendor V-1 on it), through the 0.1.0 descriptors. */
+    static final class ZeroOneAccountLayout extends KeyedProcessFunction<String, Decision, Decision> {
+        private static final long serialVersionUID = 1L;
+        /** Earlier than any due of a decision at day 20 (the 120 d lookback, the 730 d retention). */
+        static final long TIMER = T0 + 100 * DAY;
+
+        @Override
+        public void processElement(Decision d, Context ctx, Collector<Decision> out) throws Exception {
+            getRuntimeContext().getState(Descriptors.accountVendors()).update(
+                    new AccountHistory[] {new AccountHistory("V-1", T0, T0 + 9 * DAY, 10)});
+            getRuntimeContext().getState(Descriptors.cleanupTimer()).update(TIMER);
+            ctx.timerService().registerEventTimeTimer(TIMER);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aZeroOneAccountDecidesItsNextDecisionAndIsMovedIntoTheProfile(String backend) throws Exception {
+        Decision seed = AccountSharingTest.decision("seed", "acme", "V-1", ACCOUNT, 9);
+        String key = AccountSharing.key(seed);
+        OperatorSubtaskState old;
+        try (KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h =
+                KeyedHarnesses.create(backend, new ZeroOneAccountLayout(), AccountSharing::key, tmp)) {
+            h.open();
+            h.processElement(seed, seed.eventTime.toEpochMilli());
+            old = h.snapshot(1L, 1L);
+        }
+
+        try (KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h =
+                KeyedHarnesses.create(backend, new AccountSharing(Fixtures.settings()), AccountSharing::key, tmp)) {
+            h.initializeState(old);
+            h.open();
+            assertThat(h.numEventTimeTimers()).as("the 0.1.0 timer is restored").isEqualTo(1);
+
+            Decision second = AccountSharingTest.decision("b-1", "acme", "V-2", ACCOUNT, 20);
+            h.processElement(second, second.eventTime.toEpochMilli());
+            List<Decision> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            Decision d = out.get(0);
+            assertThat(Arrays.stream(d.reasons).map(r -> r.code)).as("V-1 is known from 0.1.0's account-vendors")
+                    .containsExactly(ReasonCode.BANK_SHARED);
+            assertThat(d.reasons[0].evidence.otherVendorIds).containsExactly("V-1");
+
+            assertThat(keysOf(h, Descriptors.accountVendors().getName())).as("old states cleared").isZero();
+            assertThat(keysOf(h, Descriptors.cleanupTimer().getName())).isZero();
+            assertThat(keysOf(h, Descriptors.accountProfile().getName())).isEqualTo(1);
+            AccountProfile p = accountProfile(h, key);
+            assertThat(p.vendors).extracting(a -> a.id).containsExactly("V-1", "V-2");
+            assertThat(p.cleanupTimer).as("the restored timer is known, and kept: it is the earliest")
+                    .isEqualTo(ZeroOneAccountLayout.TIMER);
+            assertThat(h.numEventTimeTimers()).as("still one timer per key").isEqualTo(1);
+
+            // and the profile survives a snapshot: a third vendor is told about both
+            OperatorSubtaskState migrated = h.snapshot(2L, 2L);
+            try (KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> next =
+                    KeyedHarnesses.create(backend, new AccountSharing(Fixtures.settings()), AccountSharing::key, tmp)) {
+                next.initializeState(migrated);
+                next.open();
+                Decision third = AccountSharingTest.decision("c-1", "acme", "V-3", ACCOUNT, 21);
+                next.processElement(third, third.eventTime.toEpochMilli());
+                Decision d3 = next.extractOutputValues().get(0);
+                assertThat(d3.reasons[0].evidence.otherVendorIds).containsExactly("V-1", "V-2");
+                // the restored timer fires and re-arms through the profile: nothing has expired yet
+                next.processWatermark(ZeroOneAccountLayout.TIMER);
+                assertThat(accountProfile(next, key).vendors).hasSize(3);
+                assertThat(accountProfile(next, key).cleanupTimer).isGreaterThan(ZeroOneAccountLayout.TIMER);
+                assertThat(next.numEventTimeTimers()).isEqualTo(1);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AccountProfile accountProfile(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h, String key)
+            throws Exception {
+        KeyedStateBackend<String> backend = (KeyedStateBackend<String>) (KeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        return backend.getPartitionedState(
+                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.accountProfile()).value();
     }
 }

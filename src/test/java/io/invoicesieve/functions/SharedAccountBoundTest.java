@@ -6,6 +6,7 @@ import io.invoicesieve.model.DecisionType;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.AccountHistory;
+import io.invoicesieve.state.AccountProfile;
 import io.invoicesieve.state.Descriptors;
 import io.invoicesieve.testing.Fixtures;
 
@@ -65,9 +66,9 @@ class SharedAccountBoundTest {
     }
 
     private static AccountHistory[] listed(KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h) throws Exception {
-        ValueState<AccountHistory[]> vendors = backend(h).getPartitionedState(
-                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.accountVendors());
-        return vendors.value();
+        ValueState<AccountProfile> profile = backend(h).getPartitionedState(
+                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.accountProfile());
+        return profile.value() == null ? null : profile.value().vendors;
     }
 
     private static AccountHistory evicted(KeyedOneInputStreamOperatorTestHarness<String, Decision, Decision> h) throws Exception {

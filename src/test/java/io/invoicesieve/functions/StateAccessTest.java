@@ -149,13 +149,13 @@ class StateAccessTest {
     }
 
     @Test
-    void theAccountStageReadsThreeValuesAndWritesTwoPerDecision() throws Exception {
+    void theAccountStageReadsTwoValuesAndWritesTwoPerDecision() throws Exception {
         double week = history();
         for (int n = 31; n < 37; n++) {
             Calls c = both(ordinary(n, week + (n - 30) * 0.5))[1];
-            // account-vendors, account-invoices (the number's bucket), cleanup-timer; written: the
-            // vendor's last use and the invoice in its bucket
-            assertThat(c).as("decision %d", n).isEqualTo(new Calls(3, 2, 0));
+            // account-profile (vendors and cleanup timer), account-invoices (the number's bucket);
+            // written: the profile (the vendor's last use) and the invoice in its bucket
+            assertThat(c).as("decision %d", n).isEqualTo(new Calls(2, 2, 0));
         }
     }
 

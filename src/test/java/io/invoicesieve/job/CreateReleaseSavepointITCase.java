@@ -150,7 +150,7 @@ class CreateReleaseSavepointITCase {
                 "- `sp-bank-known` on the known account has no BANK_CHANGE, `sp-bank-new` on a new one has",
                 "  (invoice-scorer `vendor-accounts`)",
                 "- `sp-share-other` (globex V-3006 on V-3004's account) is BANK_SHARED naming V-3004",
-                "  (account-sharing `account-vendors`)",
+                "  (account-sharing `account-profile`)",
                 "- exactly one decision per new invoice (6)",
                 "");
     }

@@ -5,6 +5,7 @@ import io.invoicesieve.model.Evidence;
 import io.invoicesieve.model.Reason;
 import io.invoicesieve.model.ReasonCode;
 import io.invoicesieve.state.AccountHistory;
+import io.invoicesieve.state.AccountProfile;
 import io.invoicesieve.state.Descriptors;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -16,13 +17,14 @@ import java.util.Locale;
 /**
  * BANK_SHARED, keyed by (tenant_id, remit account): a second vendor asking to be paid to an
  * account another vendor of the tenant already uses (a duplicate vendor record, or a fraudster's
- * account). State {@code account-vendors}: the vendors of the account with first and last use,
- * each until {@code sieve.bank.retention} after its last use, purged by the key's event-time
- * {@code cleanup-timer} ({@code functions/AccountState}, shared with the cross-vendor duplicate
- * index). Shared by the running operator and its warm start, so that a bootstrapped savepoint
+ * account). The vendors of the account with first and last use, each until
+ * {@code sieve.bank.retention} after its last use, are in the key's {@link AccountProfile} (state
+ * {@code account-profile}; {@code account-vendors} until 0.1.0), beside the key's cleanup timer that
+ * purges them ({@code functions/AccountState}, shared with the cross-vendor duplicate index): the
+ * caller reads the profile once per decision and writes it back. Shared by the running operator and its warm start, so that a bootstrapped savepoint
  * holds exactly what the job would have built.
  *
- * <p>Bounded: {@code account-vendors} lists at most {@link #MAX_VENDORS} vendors. An account used by
+ * <p>Bounded: the profile lists at most {@link #MAX_VENDORS} vendors. An account used by
  * more (a factoring company's or a payment provider's collection account: thousands of vendors)
  * drops the least recently active vendor into {@code account-vendors-evicted}, one aggregate (how
  * many, their earliest first and latest last use) that expires when the last of them would have. The
@@ -31,43 +33,33 @@ import java.util.Locale;
  * the list that comes back is "new" again, so it gets BANK_SHARED again and is counted twice in
  * {@code other_vendor_count}; on an account with that many vendors every decision of a vendor not
  * recently active on it is a BANK_SHARED anyway. Normal accounts (a few vendors) never touch the
- * second state: one read and one write per invoice, as before.
+ * second state.
  */
 public final class SharedAccountDetector {
 
-    /** Most vendors {@code account-vendors} lists per account (and a BANK_SHARED reason names). */
+    /** Most vendors a profile lists per account (and a BANK_SHARED reason names). */
     public static final int MAX_VENDORS = 32;
 
-    private final ValueState<AccountHistory[]> vendors;
     private final ValueState<AccountHistory> evicted;
     private final long retentionMillis;
 
     public SharedAccountDetector(RuntimeContext ctx, long retentionMillis) {
-        this.vendors = ctx.getState(Descriptors.accountVendors());
         this.evicted = ctx.getState(Descriptors.accountVendorsEvicted());
         this.retentionMillis = retentionMillis;
     }
 
-    /**
-     * The BANK_SHARED reason when other vendors already use the account (null otherwise); then
-     * remembers this vendor's use.
-     */
-    public Reason check(String accountKey, String vendorId, long time) throws Exception {
-        return check(known(), accountKey, vendorId, time);
-    }
-
-    /** The vendors that use the account (null: none yet), as {@link #check(AccountHistory[], String, String, long)} takes them. */
-    public AccountHistory[] known() throws Exception {
-        return vendors.value();
-    }
-
-    /** Whether a vendor other than {@code vendorId} is among {@code known}. */
-    public static boolean othersUse(AccountHistory[] known, String vendorId) {
+    /** Whether a vendor other than {@code vendorId} uses the account. */
+    public static boolean othersUse(AccountProfile p, String vendorId) {
+        AccountHistory[] known = p.vendors;
         return known != null && (known.length > 1 || known.length == 1 && !known[0].id.equals(vendorId));
     }
 
-    /** {@link #check(String, String, long)} with the vendors already read by {@link #known()}. */
-    public Reason check(AccountHistory[] known, String accountKey, String vendorId, long time) throws Exception {
+    /**
+     * The BANK_SHARED reason when other vendors already use the account (null otherwise); then
+     * remembers this vendor's use in {@code p} (written back by the caller).
+     */
+    public Reason check(AccountProfile p, String accountKey, String vendorId, long time) throws Exception {
+        AccountHistory[] known = p.vendors;
         if (known != null && known.length > MAX_VENDORS) {
             // a longer list restored from a savepoint of 0.1.0
             known = bounded(known);
@@ -89,13 +81,13 @@ public final class SharedAccountDetector {
             }
             found = reason(accountKey, others, count, first);
         }
-        vendors.update(bounded(Accounts.touch(known, vendorId, time)));
+        p.vendors = bounded(Accounts.touch(known, vendorId, time));
         return found;
     }
 
-    /** Remembers the vendor's use of the account without checking it (warm start). */
-    public void remember(String vendorId, long time) throws Exception {
-        vendors.update(bounded(Accounts.touch(vendors.value(), vendorId, time)));
+    /** Remembers the vendor's use of the account in {@code p} without checking it (warm start). */
+    public void remember(AccountProfile p, String vendorId, long time) throws Exception {
+        p.vendors = bounded(Accounts.touch(p.vendors, vendorId, time));
     }
 
     /**
@@ -140,8 +132,8 @@ public final class SharedAccountDetector {
         return false;
     }
 
-    /** Evicts vendors unused for the retention before {@code timestamp}; returns the next expiry. */
-    public long purge(long timestamp) throws Exception {
+    /** Evicts vendors unused for the retention before {@code timestamp} from {@code p}; returns the next expiry. */
+    public long purge(AccountProfile p, long timestamp) throws Exception {
         long minLastSeen = timestamp - retentionMillis;
         AccountHistory gone = evicted.value();
         long next = Long.MAX_VALUE;
@@ -153,12 +145,11 @@ public final class SharedAccountDetector {
                 next = gone.lastSeen + retentionMillis;
             }
         }
-        AccountHistory[] kept = Accounts.evict(vendors.value(), minLastSeen);
+        AccountHistory[] kept = Accounts.evict(p.vendors, minLastSeen);
+        p.vendors = kept;
         if (kept == null) {
-            vendors.clear();
             return next;
         }
-        vendors.update(kept);
         return Math.min(next, Accounts.minLastSeen(kept) + retentionMillis);
     }
 
