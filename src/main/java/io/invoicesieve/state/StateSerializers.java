@@ -300,8 +300,13 @@ public final class StateSerializers {
 
         @Override
         public AccountHistory[] deserialize(DataInputView in) throws IOException {
-            AccountHistory[] accounts = new AccountHistory[in.readInt()];
-            for (int i = 0; i < accounts.length; i++) {
+            return read(in, in.readInt());
+        }
+
+        /** The {@code count} entries that follow the count. */
+        static AccountHistory[] read(DataInputView in, int count) throws IOException {
+            AccountHistory[] accounts = new AccountHistory[count];
+            for (int i = 0; i < count; i++) {
                 accounts[i] = Single.read(in);
             }
             return accounts;
@@ -411,10 +416,7 @@ public final class StateSerializers {
             AccountProfile p = new AccountProfile();
             int vendors = in.readInt();
             if (vendors >= 0) {
-                p.vendors = new AccountHistory[vendors];
-                for (int i = 0; i < vendors; i++) {
-                    p.vendors[i] = AccountHistories.Single.read(in);
-                }
+                p.vendors = AccountHistories.read(in, vendors);
             }
             p.cleanupTimer = in.readLong();
             return p;

@@ -182,6 +182,32 @@ class StateSerializersTest {
     }
 
     @Test
+    void accountProfilesKeepVendorsAndTimer() throws Exception {
+        AccountProfile p = new AccountProfile();
+        p.vendors = new AccountHistory[] {new AccountHistory("V-1", 1L, 2L, 3), new AccountHistory("V-2", 4L, 5L, 6)};
+        p.cleanupTimer = 1_770_000_000_000L;
+        assertThat(roundTrip(Descriptors.ACCOUNT_PROFILE, p)).usingRecursiveComparison().isEqualTo(p);
+        AccountProfile empty = new AccountProfile();
+        assertThat(empty.isEmpty()).isTrue();
+        AccountProfile emptyBack = roundTrip(Descriptors.ACCOUNT_PROFILE, empty);
+        assertThat(emptyBack.vendors).isNull();
+        assertThat(emptyBack.cleanupTimer).isEqualTo(AccountProfile.NO_TIMER);
+        assertThat(emptyBack.isEmpty()).isTrue();
+        AccountProfile timerOnly = new AccountProfile();
+        timerOnly.cleanupTimer = 7L;
+        assertThat(roundTrip(Descriptors.ACCOUNT_PROFILE, timerOnly).isEmpty()).isFalse();
+        // vendors (count, then each as account-vendors wrote it), then the timer
+        assertThat(StringUtils.byteToHexString(bytes(Descriptors.ACCOUNT_PROFILE, empty)))
+                .isEqualTo("ffffffff" + "8000000000000000");
+
+        AccountProfile copy = Descriptors.ACCOUNT_PROFILE.copy(p);
+        copy.vendors[0].count = 9;
+        assertThat(p.vendors[0].count).as("deep copy").isEqualTo(3);
+        assertThat(resolve(Descriptors.ACCOUNT_PROFILE, stored(Descriptors.ACCOUNT_PROFILE)).isCompatibleAsIs()).isTrue();
+        assertThat(resolve(Descriptors.ACCOUNT_PROFILE, stored(Descriptors.ACCOUNTS)).isIncompatible()).isTrue();
+    }
+
+    @Test
     void vendorProfilesKeepTheirExpiryIndexAndReadTheFirstFormatAsUnindexed() throws Exception {
         VendorProfile p = new VendorProfile();
         p.cleanupTimer = 1_770_000_000_000L;
@@ -253,7 +279,8 @@ class StateSerializersTest {
         s.copy(new DataInputDeserializer(bytes(s, value)), copied);
         assertThat(copied.getCopyOfBuffer()).isEqualTo(bytes(s, value));
         for (TypeSerializer<?> each : List.of(Descriptors.SEEN_INVOICES, Descriptors.ACCOUNTS, Descriptors.ACCOUNT,
-                Descriptors.ACCOUNT_INVOICES, Descriptors.AMOUNTS, Descriptors.PROFILE, Descriptors.EXPIRY_BUCKETS)) {
+                Descriptors.ACCOUNT_INVOICES, Descriptors.AMOUNTS, Descriptors.PROFILE, Descriptors.EXPIRY_BUCKETS,
+                Descriptors.ACCOUNT_PROFILE)) {
             assertThat(each.getLength()).as("variable length").isEqualTo(-1);
             assertThat(each.isImmutableType()).as("values are changed in place: copies must be deep").isFalse();
             assertThat(each.createInstance()).isNotNull();
