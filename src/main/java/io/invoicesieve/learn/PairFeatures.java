@@ -50,9 +50,8 @@ public final class PairFeatures {
         boolean sameAmount = probe.amountMilli == candidate.amountMilli;
         out[0] = probe.invoiceNumber.equals(candidate.invoiceNumber) ? 1 : 0;
         out[1] = probe.normalizedNumber.equals(candidate.normalizedNumber) ? 1 : 0;
-        String skeleton = InvoiceNumbers.digitSkeleton(probe.invoiceNumber);
         out[2] = InvoiceNumbers.affixVariant(probe.normalizedNumber, candidate.normalizedNumber, 4)
-                        || (skeleton != null && skeleton.equals(InvoiceNumbers.digitSkeleton(candidate.invoiceNumber)))
+                        || InvoiceNumbers.sameDigitSkeleton(probe.invoiceNumber, candidate.invoiceNumber)
                 ? 1 : 0;
         out[3] = JARO_WINKLER.apply(probe.invoiceNumber, candidate.invoiceNumber);
         out[4] = sameAmount ? 1 : 0;

@@ -118,8 +118,7 @@ public final class CrossVendorDetector {
         if (c.normalizedNumber.equals(probe.normalizedNumber)) {
             return true;
         }
-        String a = InvoiceNumbers.digitSkeleton(probe.invoiceNumber);
-        return a != null && a.equals(InvoiceNumbers.digitSkeleton(c.invoiceNumber))
+        return InvoiceNumbers.sameDigitSkeleton(probe.invoiceNumber, c.invoiceNumber)
                 || InvoiceNumbers.affixVariant(probe.normalizedNumber, c.normalizedNumber, 4);
     }
 

@@ -183,11 +183,6 @@ public final class DuplicateDetector {
         return false;
     }
 
-    private static boolean sameDigits(String a, String b) {
-        String skeleton = InvoiceNumbers.digitSkeleton(a);
-        return skeleton != null && skeleton.equals(InvoiceNumbers.digitSkeleton(b));
-    }
-
     /**
      * The invoice a credit note of its full amount reverses, among the invoices of that amount
      * ({@code bucket}, the amount bucket of the credited amount): the one the credit note names
@@ -240,7 +235,7 @@ public final class DuplicateDetector {
                 return MatchKind.NUMBER_EQUIVALENT;
             }
             if (datesClose && (InvoiceNumbers.affixVariant(probe.normalizedNumber, original.normalizedNumber, MAX_AFFIX)
-                    || sameDigits(probe.invoiceNumber, original.invoiceNumber))) {
+                    || InvoiceNumbers.sameDigitSkeleton(probe.invoiceNumber, original.invoiceNumber))) {
                 return MatchKind.NUMBER_AFFIX;
             }
             if (dayDiff == 0) {

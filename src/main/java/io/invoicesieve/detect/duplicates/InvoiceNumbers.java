@@ -150,6 +150,52 @@ public final class InvoiceNumbers {
     }
 
     /**
+     * Whether two numbers as typed have the same {@link #digitSkeleton} (not null): the same digit
+     * groups in the same order, each without leading zeros, at least four digits in all. Compares
+     * the groups in place, without building either skeleton: it runs for every candidate of the
+     * same amount near the probe's date, hundreds per invoice of a high-volume vendor.
+     */
+    public static boolean sameDigitSkeleton(String a, String b) {
+        int na = a.length();
+        int nb = b.length();
+        int i = 0;
+        int j = 0;
+        int digits = 0;
+        while (true) {
+            while (i < na && !isDigit(a.charAt(i))) {
+                i++;
+            }
+            while (j < nb && !isDigit(b.charAt(j))) {
+                j++;
+            }
+            if (i == na || j == nb) {
+                return i == na && j == nb && digits >= 4;
+            }
+            int endA = i;
+            while (endA < na && isDigit(a.charAt(endA))) {
+                endA++;
+            }
+            int endB = j;
+            while (endB < nb && isDigit(b.charAt(endB))) {
+                endB++;
+            }
+            while (i < endA - 1 && a.charAt(i) == '0') {
+                i++;
+            }
+            while (j < endB - 1 && b.charAt(j) == '0') {
+                j++;
+            }
+            int len = endA - i;
+            if (len != endB - j || !a.regionMatches(i, b, j, len)) {
+                return false;
+            }
+            digits += len;
+            i = endA;
+            j = endB;
+        }
+    }
+
+    /**
      * Whether one normalized number is the other with a prefix or suffix of at most
      * {@code maxAffix} characters added ("AR-AMC1234" and "AMC1234"); the shorter keeps at least
      * four characters so that short numbers do not match everything.
