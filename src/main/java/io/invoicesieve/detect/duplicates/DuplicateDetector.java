@@ -12,8 +12,10 @@ import org.apache.commons.text.similarity.JaroWinklerSimilarity;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Finds earlier invoices of the same (tenant, vendor) that an invoice resubmits.
@@ -33,6 +35,9 @@ public final class DuplicateDetector {
 
     /** Longest prefix or suffix by which a re-keyed number may differ ("AR-" + "AMC1234"). */
     static final int MAX_AFFIX = 4;
+
+    /** Up to this many matches, a candidate's id is looked for among them by a scan, beyond it in a set. */
+    static final int SCANNED_MATCHES = 8;
 
     private static final JaroWinklerSimilarity JARO_WINKLER = new JaroWinklerSimilarity();
 
@@ -95,16 +100,19 @@ public final class DuplicateDetector {
             // zero amounts are never payment duplicates
             return result;
         }
+        MatchedIds matchedIds = new MatchedIds(result.matches);
         for (int b = 0; b < buckets.length; b++) {
             SeenInvoice[] bucket = buckets[b];
             if (bucket == null) {
                 continue;
             }
             for (SeenInvoice candidate : bucket) {
-                if (candidate.invoiceId.equals(probe.invoiceId)
-                        || Math.abs(candidate.eventTime - probe.eventTime) > lookbackMillis
+                // the numbers first: an entry outside the window is skipped without touching its strings,
+                // which on heap state are objects of their own, spread over the heap
+                if (Math.abs(candidate.eventTime - probe.eventTime) > lookbackMillis
                         || (b > 0 && Math.abs(candidate.invoiceDay - probe.invoiceDay) > dateToleranceDays)
-                        || contains(result.matches, candidate.invoiceId)) {
+                        || candidate.invoiceId.equals(probe.invoiceId)
+                        || matchedIds.contains(candidate.invoiceId)) {
                     continue;
                 }
                 result.candidates++;
@@ -122,6 +130,7 @@ public final class DuplicateDetector {
                     } else {
                         result.matches.add(candidate);
                     }
+                    matchedIds.added(candidate.invoiceId);
                 }
             }
         }
@@ -174,13 +183,53 @@ public final class DuplicateDetector {
         return repeats;
     }
 
-    private static boolean contains(List<SeenInvoice> matches, String invoiceId) {
-        for (SeenInvoice m : matches) {
-            if (m.invoiceId.equals(invoiceId)) {
-                return true;
+    /**
+     * Whether a candidate is one of the matches already (the same invoice under both keys). Asked of
+     * every candidate in the window, and a vendor billing one amount many times a day matches
+     * SAME_AMOUNT_AND_DATE with every invoice of that day (until {@link #weigh}), so the answer must
+     * not cost a scan of the matches: first a 64-bit mask of the matches' id hashes (a scan only on a
+     * hit), beyond {@link #SCANNED_MATCHES} a set.
+     */
+    private static final class MatchedIds {
+        private final List<SeenInvoice> matches;
+        private long mask;
+        private Set<String> ids;
+
+        MatchedIds(List<SeenInvoice> matches) {
+            this.matches = matches;
+        }
+
+        boolean contains(String invoiceId) {
+            if (ids != null) {
+                return ids.contains(invoiceId);
+            }
+            if (mask == 0 || (mask & bit(invoiceId)) == 0) {
+                return false;
+            }
+            for (SeenInvoice m : matches) {
+                if (m.invoiceId.equals(invoiceId)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** {@code invoiceId} was just added to the matches. */
+        void added(String invoiceId) {
+            mask |= bit(invoiceId);
+            if (ids != null) {
+                ids.add(invoiceId);
+            } else if (matches.size() > SCANNED_MATCHES) {
+                ids = new HashSet<>();
+                for (SeenInvoice m : matches) {
+                    ids.add(m.invoiceId);
+                }
             }
         }
-        return false;
+
+        private static long bit(String invoiceId) {
+            return 1L << invoiceId.hashCode();
+        }
     }
 
     /**

@@ -89,4 +89,47 @@ class DuplicateDetectorTest {
         assertThat(r.compared).isEqualTo(200);
         assertThat(r.capHit).isTrue();
     }
+
+    @ParameterizedTest(name = "{0} same-day invoices of one amount")
+    @CsvSource({"3", "8", "9", "40", "180"})
+    void eachEarlierInvoiceIsMatchedOnceWhateverTheNumberOfMatches(int sameDay) {
+        // a carrier billing one amount many times a day: every earlier invoice of the day matches
+        // SAME_AMOUNT_AND_DATE, and some are under both of the probe's keys (the number bucket too)
+        SeenInvoice probe = seen("p", "CARR-5000", 49_900, 200);
+        SeenInvoice[] amountBucket = new SeenInvoice[sameDay];
+        for (int i = 0; i < sameDay; i++) {
+            amountBucket[i] = seen("c" + i, "CARR-" + (1000 + i), 49_900, 200);
+        }
+        SeenInvoice[] numberBucket = {amountBucket[sameDay - 1], amountBucket[0]};
+        DuplicateDetector.Result r = DuplicateDetector.find(
+                probe, new SeenInvoice[][] {numberBucket, amountBucket}, Long.MAX_VALUE / 4, 7, 500);
+
+        assertThat(r.kind).isEqualTo(MatchKind.SAME_AMOUNT_AND_DATE);
+        assertThat(r.matches).extracting(m -> m.invoiceId).doesNotHaveDuplicates().hasSize(sameDay);
+        // the number bucket's two first, then the amount bucket's others in their order
+        assertThat(r.matches.get(0).invoiceId).isEqualTo("c" + (sameDay - 1));
+        assertThat(r.matches.get(1).invoiceId).isEqualTo("c0");
+        for (int i = 2; i < sameDay; i++) {
+            assertThat(r.matches.get(i).invoiceId).isEqualTo("c" + (i - 1));
+        }
+        assertThat(r.compared).isEqualTo(sameDay);
+        assertThat(r.candidates).isEqualTo(sameDay);
+    }
+
+    @Test
+    void aBetterMatchFoundAfterManyWeakOnesStillLeadsAndIsNotCountedTwice() {
+        SeenInvoice probe = seen("p", "INV-7777", 49_900, 200);
+        SeenInvoice[] amountBucket = new SeenInvoice[30];
+        for (int i = 0; i < 29; i++) {
+            amountBucket[i] = seen("c" + i, "X-" + (1000 + i), 49_900, 200);
+        }
+        amountBucket[29] = seen("orig", "INV-7777", 49_900, 200);
+        DuplicateDetector.Result r = DuplicateDetector.find(
+                probe, new SeenInvoice[][] {null, amountBucket, amountBucket}, Long.MAX_VALUE / 4, 7, 500);
+
+        assertThat(r.kind).isEqualTo(MatchKind.EXACT);
+        assertThat(r.matches.get(0).invoiceId).isEqualTo("orig");
+        assertThat(r.matches).extracting(m -> m.invoiceId).doesNotHaveDuplicates().hasSize(30);
+        assertThat(r.compared).as("the second pass over the same bucket finds every id matched").isEqualTo(30);
+    }
 }
