@@ -158,15 +158,18 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
                         new JsonLinesFileSink<DeadLetter>(dlqFile, DecisionJson::toJsonBytes), 1))
                 .build(env);
 
+        LocalJvm jvmBefore = LocalJvm.read();
         long start = System.nanoTime();
         org.apache.flink.core.execution.JobClient job = env.executeAsync("invoice-sieve (local)");
         JobExecutionResult result = LocalProgress.await(job, start, System.err);
         long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        LocalJvm jvmAfter = LocalJvm.read();
 
         Summary summary = Summary.of(result, decisionsFile, dlqFile);
         summary.jobMillis = result.getNetRuntime(TimeUnit.MILLISECONDS);
         summary.wallMillis = wallMillis;
         summary.memoryLine = memory.format(backend, flink.get(TaskManagerOptions.NUM_TASK_SLOTS, parallelism));
+        summary.jvmLine = LocalJvm.format(jvmBefore, jvmAfter, summary.jobMillis);
         summary.tally = LocalTally.of(result, input, summary.decisions, summary.deadLetters,
                 summary.byReason.getOrDefault("LATE_EVENT", 0L));
         return summary;
@@ -178,6 +181,8 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
         long wallMillis;
         /** Which state backend and how much managed memory the MiniCluster had. */
         String memoryLine;
+        /** What the JVM's collector and JIT compiler took of the run (cli/LocalJvm). */
+        String jvmLine;
         final Map<String, Long> byDecision = new TreeMap<>();
         final Map<String, Long> byReason = new TreeMap<>();
         long decisions;
@@ -239,7 +244,7 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
             return tally;
         }
 
-        String format(int parallelism) {
+        public String format(int parallelism) {
             StringBuilder b = new StringBuilder();
             long records = decisions + deadLetters;
             b.append(String.format(Locale.ROOT, "invoice-sieve local run: %d decisions, %d dead letters%n", decisions, deadLetters));
@@ -251,6 +256,9 @@ public final class LocalCommand extends SettingsCommand implements Callable<Inte
                     jobMillis / 1000.0, wallMillis / 1000.0, parallelism, records * 1000.0 / Math.max(1, jobMillis)));
             if (memoryLine != null) {
                 b.append(memoryLine);
+            }
+            if (jvmLine != null) {
+                b.append(jvmLine);
             }
             if (tally != null) {
                 b.append(tally.format());

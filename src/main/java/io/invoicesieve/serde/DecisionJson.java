@@ -144,7 +144,7 @@ public final class DecisionJson {
             }
         }
         stringIfSet(g, F_CURRENCY, d.currency);
-        writeString(g, F_EVENT_TIME, instant(d.eventTime));
+        writeInstant(g, F_EVENT_TIME, d.eventTime);
         if (document) {
             stringIfSet(g, F_DESCRIPTION, d.description);
             stringIfSet(g, F_REMIT_ACCOUNT, d.remitAccount);
@@ -175,7 +175,7 @@ public final class DecisionJson {
         }
         g.writeEndArray();
         writeString(g, F_TRACE_ID, d.traceId);
-        writeString(g, F_DECIDED_AT, instant(d.decidedAt));
+        writeInstant(g, F_DECIDED_AT, d.decidedAt);
         writeString(g, F_MODEL_VERSION, d.modelVersion);
         writeString(g, F_JOB_VERSION, d.jobVersion);
         stringIfSet(g, F_SOURCE, d.source);
@@ -286,13 +286,28 @@ public final class DecisionJson {
         g.writeStartObject();
         writeString(g, F_REASON, d.reason);
         writeString(g, F_ORIGIN, d.origin);
-        writeString(g, F_REJECTED_AT, Instant.ofEpochMilli(d.rejectedAt).toString());
+        writeInstant(g, F_REJECTED_AT, Instant.ofEpochMilli(d.rejectedAt));
         writeString(g, F_RAW, d.raw);
         g.writeEndObject();
     }
 
-    private static String instant(Instant instant) {
-        return instant == null ? null : instant.toString();
+    /** A scratch buffer per thread for {@link Rfc3339#format}: the sinks' writers each run on their own. */
+    private static final ThreadLocal<char[]> INSTANT_CHARS = ThreadLocal.withInitial(() -> new char[Rfc3339.MAX_FORMATTED]);
+
+    /** As {@code writeString(g, name, instant.toString())}, without the formatter or the string. */
+    private static void writeInstant(JsonGenerator g, SerializedString name, Instant instant) throws IOException {
+        g.writeFieldName(name);
+        if (instant == null) {
+            g.writeNull();
+            return;
+        }
+        char[] chars = INSTANT_CHARS.get();
+        int n = Rfc3339.format(instant, chars);
+        if (n < 0) {
+            g.writeString(instant.toString());
+        } else {
+            g.writeString(chars, 0, n);
+        }
     }
 
     private static void writeString(JsonGenerator g, SerializedString name, String value) throws IOException {

@@ -93,6 +93,66 @@ final class Rfc3339 {
         return Instant.ofEpochSecond(epochSecond, nanos);
     }
 
+    /** Characters {@link #format} may write: {@code YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ}. */
+    static final int MAX_FORMATTED = 30;
+
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */
+    private static final long FIRST_SECOND_OF_0000 = -62_167_219_200L;
+    private static final long LAST_SECOND_OF_9999 = 253_402_300_799L;
+
+    /**
+     * Writes {@code instant} as {@link Instant#toString()} does ({@code DateTimeFormatter.ISO_INSTANT}:
+     * UTC, seconds always, the fraction in groups of three digits and only when not zero) into
+     * {@code out} from 0, and returns the length; -1 for a year outside 0000-9999, which the caller
+     * leaves to {@code Instant.toString}. Every decision carries two instants and often more in its
+     * evidence; the formatter's field resolution was 3 % of a run's samples, in the sinks' threads.
+     */
+    static int format(Instant instant, char[] out) {
+        long epochSecond = instant.getEpochSecond();
+        if (epochSecond < FIRST_SECOND_OF_0000 || epochSecond > LAST_SECOND_OF_9999) {
+            return -1;
+        }
+        long epochDay = Math.floorDiv(epochSecond, 86_400L);
+        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        put(out, 0, date.getYear(), 4);
+        out[4] = '-';
+        put(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        put(out, 8, date.getDayOfMonth(), 2);
+        out[10] = 'T';
+        put(out, 11, secondOfDay / 3600, 2);
+        out[13] = ':';
+        put(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        put(out, 17, secondOfDay % 60, 2);
+        int n = 19;
+        int nano = instant.getNano();
+        if (nano != 0) {
+            out[n++] = '.';
+            if (nano % 1_000_000 == 0) {
+                put(out, n, nano / 1_000_000, 3);
+                n += 3;
+            } else if (nano % 1000 == 0) {
+                put(out, n, nano / 1000, 6);
+                n += 6;
+            } else {
+                put(out, n, nano, 9);
+                n += 9;
+            }
+        }
+        out[n++] = 'Z';
+        return n;
+    }
+
+    /** {@code value} as exactly {@code width} decimal digits, zero-padded, at out[from]. */
+    private static void put(char[] out, int from, int value, int width) {
+        for (int i = from + width - 1; i >= from; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     /** The non-negative number in s[from, from + count), or -1 if any character is not a digit. */
     private static int digits(String s, int from, int count) {
         int value = 0;

@@ -54,6 +54,8 @@ class BadInputLocalITCase {
         assertThat(summary.byDecision()).isEqualTo(byDecision);
         assertThat(summary.byReason()).isEqualTo(byReason);
         assertThat(summary.decisions()).isEqualTo(decisions.size());
+        // and the summary says what the JVM took of the run: collector, pauses, JIT
+        assertThat(summary.format(2)).containsPattern("\\n  JVM: [^:\\n]+: \\d+ collections, \\d+\\.\\d\\d s \\(\\d+ % of job time\\); JIT compilations \\d+\\.\\d s \\(elapsed, summed over the compiler threads\\); process CPU \\d+\\.\\d s\\n");
 
         long valid = cases.stream().filter(BadInputCorpus.Case::valid).count();
         long blank = cases.stream().filter(c -> c.blank).count();

@@ -48,4 +48,37 @@ class Rfc3339Test {
     void rejectsInvalidDates(String text) {
         assertThat(Rfc3339.date(text)).isNull();
     }
+
+    @Test
+    void formatsAsInstantToStringDoes() {
+        Random random = new Random(7);
+        char[] out = new char[Rfc3339.MAX_FORMATTED];
+        // years 0000-9999, every fraction shape: none, milli, micro, nano
+        long min = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        for (int i = 0; i < 200_000; i++) {
+            long second = min + (long) (random.nextDouble() * (max - min));
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant t = Instant.ofEpochSecond(second, nanos);
+            int n = Rfc3339.format(t, out);
+            assertThat(new String(out, 0, n)).isEqualTo(t.toString());
+        }
+        for (String edge : new String[] {"1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z",
+                "9999-12-31T23:59:59.999999999Z", "2024-02-29T12:00:00.000001Z", "2026-12-06T21:03:32.100Z",
+                "2026-12-06T21:03:32.000000001Z"}) {
+            Instant t = Instant.parse(edge);
+            int n = Rfc3339.format(t, out);
+            assertThat(new String(out, 0, n)).isEqualTo(t.toString()).isEqualTo(edge);
+        }
+        // outside 0000-9999 Instant.toString signs the year: left to it
+        assertThat(Rfc3339.format(Instant.parse("+10000-01-01T00:00:00Z"), out)).isEqualTo(-1);
+        assertThat(Rfc3339.format(Instant.parse("-0001-12-31T23:59:59Z"), out)).isEqualTo(-1);
+        assertThat(Rfc3339.format(Instant.MAX, out)).isEqualTo(-1);
+        assertThat(Rfc3339.format(Instant.MIN, out)).isEqualTo(-1);
+    }
 }

@@ -42,12 +42,13 @@ public final class AmountDetector {
         RobustStats stats = RobustStats.of(history);
         if (amountMilli > 0 && stats.size >= settings.amountMinHistory) {
             double logAmount = Math.log(amountMilli / 1000.0);
-            double z = stats.robustZ(logAmount);
             double ratio = Math.exp(logAmount - stats.median);
-            if (Math.abs(z) >= settings.amountZThreshold
-                    && (ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio)
-                    && nearby(history, logAmount) < 2) {
-                found.add(reason(z, ratio, stats, stats.spread(), amountMilli, currency, settings.amountZThreshold));
+            // the ratio first: the z needs the MAD, a second selection, and most amounts fail the ratio
+            if ((ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio)) {
+                double z = stats.robustZ(logAmount);
+                if (Math.abs(z) >= settings.amountZThreshold && nearby(history, logAmount) < 2) {
+                    found.add(reason(z, ratio, stats, stats.spread(), amountMilli, currency, settings.amountZThreshold));
+                }
             }
         }
         remember(profile, currency, history, amountMilli, time);

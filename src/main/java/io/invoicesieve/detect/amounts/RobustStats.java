@@ -2,12 +2,19 @@ package io.invoicesieve.detect.amounts;
 
 import io.invoicesieve.state.AmountHistory;
 
-/** Median and median absolute deviation of a vendor's log-amounts. */
+/**
+ * Median and median absolute deviation of a vendor's log-amounts. The median is computed at once
+ * (every invoice needs it: the anomaly's ratio, the bank change's weight); the MAD on first use, which
+ * is only for an amount already far enough from the median to be an anomaly: a second selection per
+ * invoice that most invoices never needed.
+ */
 public final class RobustStats {
 
     public final int size;
     public final double median;
-    public final double mad;
+    /** The samples, reordered by the median's selection; null once the MAD is known. */
+    private double[] values;
+    private double mad = Double.NaN;
 
     /**
      * A floor under the MAD, log(1.15): a vendor billing the same amount every month still has a
@@ -15,9 +22,22 @@ public final class RobustStats {
      */
     public static final double MAD_FLOOR = 0.1398;
 
+    /** The median absolute deviation (NaN without samples), computed on first use. */
+    public double mad() {
+        if (values != null) {
+            double[] deviations = values;
+            values = null;
+            for (int i = 0; i < deviations.length; i++) {
+                deviations[i] = Math.abs(deviations[i] - median);
+            }
+            mad = median(deviations);
+        }
+        return mad;
+    }
+
     /** The MAD, at least {@link #MAD_FLOOR}. */
     public double spread() {
-        return Math.max(mad, MAD_FLOOR);
+        return Math.max(mad(), MAD_FLOOR);
     }
 
     /** Robust z of a log-amount: {@code 0.6745 * (x - median) / spread}. */
@@ -25,15 +45,15 @@ public final class RobustStats {
         return 0.6745 * (logAmount - median) / spread();
     }
 
-    private RobustStats(int size, double median, double mad) {
+    private RobustStats(int size, double median, double[] values) {
         this.size = size;
         this.median = median;
-        this.mad = mad;
+        this.values = values;
     }
 
     public static RobustStats of(AmountHistory history) {
         if (history == null || history.size == 0) {
-            return new RobustStats(0, Double.NaN, Double.NaN);
+            return new RobustStats(0, Double.NaN, null);
         }
         int n = history.size;
         double[] values = new double[n];
@@ -41,11 +61,7 @@ public final class RobustStats {
         for (int i = 0; i < n; i++) {
             values[i] = history.logAmounts[Math.floorMod(history.next - n + i, cap)];
         }
-        double median = median(values);
-        for (int i = 0; i < n; i++) {
-            values[i] = Math.abs(values[i] - median);
-        }
-        return new RobustStats(n, median, median(values));
+        return new RobustStats(n, median(values), values);
     }
 
     /** Median by selection (expected linear time; reorders {@code values}). */

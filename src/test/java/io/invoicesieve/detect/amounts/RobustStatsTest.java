@@ -42,6 +42,33 @@ class RobustStatsTest {
         RobustStats s = RobustStats.of(h);
         assertThat(s.size).isEqualTo(4);
         assertThat(s.median).isCloseTo(2.5, within(1e-12));
-        assertThat(s.mad).isCloseTo(1.0, within(1e-12));
+        assertThat(s.mad()).isCloseTo(1.0, within(1e-12));
+    }
+
+    @Test
+    void theMadOnFirstUseEqualsTheSortedMadAndLeavesTheRingAlone() {
+        Random random = new Random(11);
+        for (int trial = 0; trial < 2000; trial++) {
+            int cap = 1 + random.nextInt(60);
+            AmountHistory h = AmountHistory.withCapacity(cap);
+            int adds = 1 + random.nextInt(2 * cap);
+            for (int i = 0; i < adds; i++) {
+                h.add(random.nextInt(3) == 0 ? 5.0 : 5.0 + random.nextGaussian(), i);
+            }
+            double[] ring = h.logAmounts.clone();
+            double[] samples = new double[h.size];
+            for (int i = 0; i < h.size; i++) {
+                samples[i] = h.logAmounts[Math.floorMod(h.next - h.size + i, cap)];
+            }
+            double median = sortedMedian(samples);
+            double[] deviations = Arrays.stream(samples).map(x -> Math.abs(x - median)).toArray();
+            RobustStats s = RobustStats.of(h);
+            assertThat(s.median).isEqualTo(median);
+            assertThat(s.mad()).isEqualTo(sortedMedian(deviations));
+            assertThat(s.mad()).as("a second call").isEqualTo(sortedMedian(deviations));
+            assertThat(s.median).isEqualTo(median);
+            assertThat(h.logAmounts).as("the vendor's ring is not the scratch array").containsExactly(ring);
+        }
+        assertThat(RobustStats.of(AmountHistory.withCapacity(3)).mad()).isNaN();
     }
 }
