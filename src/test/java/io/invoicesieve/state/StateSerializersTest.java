@@ -104,6 +104,46 @@ class StateSerializersTest {
     }
 
     @Test
+    void entriesOfSeveralReadsInAnyOrderAreWrittenAsTheirFieldsWouldBe() throws Exception {
+        Random random = new Random(20261206);
+        for (int trial = 0; trial < 300; trial++) {
+            SeenInvoice[] a = randomBucket(random, 1 + random.nextInt(40));
+            SeenInvoice[] b = randomBucket(random, 1 + random.nextInt(40));
+            SeenInvoice[] readA = Descriptors.SEEN_INVOICES.deserialize(new DataInputDeserializer(bytes(Descriptors.SEEN_INVOICES, a)));
+            SeenInvoice[] readB = Descriptors.SEEN_INVOICES.deserialize(new DataInputDeserializer(bytes(Descriptors.SEEN_INVOICES, b)));
+            // a mix: runs of either read, entries skipped, reordered, new ones between
+            int n = random.nextInt(60);
+            SeenInvoice[] mixed = new SeenInvoice[n];
+            SeenInvoice[] fields = new SeenInvoice[n];
+            for (int i = 0; i < n; i++) {
+                int pick = random.nextInt(3);
+                SeenInvoice[] from = pick == 0 ? readA : pick == 1 ? readB : null;
+                SeenInvoice[] orig = pick == 0 ? a : pick == 1 ? b : null;
+                if (from == null) {
+                    mixed[i] = randomBucket(random, 1)[0];
+                    fields[i] = mixed[i];
+                } else {
+                    int j = random.nextInt(4) == 0 ? random.nextInt(from.length) : Math.min(from.length - 1, i % from.length);
+                    mixed[i] = from[j];
+                    fields[i] = orig[j];
+                }
+            }
+            assertThat(bytes(Descriptors.SEEN_INVOICES, mixed)).isEqualTo(bytes(Descriptors.SEEN_INVOICES, fields));
+        }
+    }
+
+    private static SeenInvoice[] randomBucket(Random random, int n) {
+        SeenInvoice[] out = new SeenInvoice[n];
+        String[] currencies = {"EUR", "EUR", "USD", "€UR", "JPY"};
+        for (int i = 0; i < n; i++) {
+            out[i] = new SeenInvoice(RandomStrings.next(random), random.nextInt(9) == 0 ? null : RandomStrings.next(random),
+                    RandomStrings.next(random), random.nextLong(), currencies[random.nextInt(currencies.length)],
+                    random.nextInt(), random.nextLong());
+        }
+        return out;
+    }
+
+    @Test
     void theRecordedBytesAreNotAFieldOfThePojoThatZeroOneWrote() {
         PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) TypeInformation.of(SeenInvoice.class);
         List<String> fields = new ArrayList<>();
