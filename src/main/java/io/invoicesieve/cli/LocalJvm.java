@@ -11,9 +11,10 @@ import java.util.Locale;
  * What the JVM itself took of a {@code local} run: garbage collection pauses and JIT compilation,
  * read from the platform MXBeans before and after the job. {@code local} runs the job in the JVM
  * the user started, with that JVM's collector and compiler; on 2 cores both compete with the job for
- * the CPU. On a production-shaped year of ledger, G1's pauses were 15 % of a heap run's job time and
- * the C2 compiler threads a quarter of a RocksDB run's CPU (read from /proc, per thread) (benchmarks/REPORT.md, round fourteen), which
- * is most of the difference between a cold {@code local} run and the warm figures of the benchmark.
+ * the CPU. On a production-shaped year of ledger, G1's pauses were 14-15 % of a heap run's job time
+ * and the C2 compiler threads took a quarter of a RocksDB run's CPU (benchmarks/REPORT.md, round
+ * fourteen), which is most of the difference between a cold {@code local} run and the warm figures of
+ * the benchmark.
  * The summary says so, and README's "The two commands" says which JVM options help.
  */
 final class LocalJvm {
@@ -27,17 +28,13 @@ final class LocalJvm {
     /** CPU time of the whole process, nanoseconds; -1 if the JVM does not say. */
     final long processCpuNanos;
 
-    private LocalJvm(String collectors, long collections, long collectionMillis, long compileMillis, long processCpuNanos) {
+    /** A reading of these counters ({@link #read} for the JVM's own). */
+    LocalJvm(String collectors, long collections, long collectionMillis, long compileMillis, long processCpuNanos) {
         this.collectors = collectors;
         this.collections = collections;
         this.collectionMillis = collectionMillis;
         this.compileMillis = compileMillis;
         this.processCpuNanos = processCpuNanos;
-    }
-
-    /** A reading of given counters (tests). */
-    static LocalJvm of(String collectors, long collections, long collectionMillis, long compileMillis, long processCpuNanos) {
-        return new LocalJvm(collectors, collections, collectionMillis, compileMillis, processCpuNanos);
     }
 
     /** The JVM's counters now. */

@@ -40,6 +40,6 @@ class LocalJvmTest {
     }
 
     private static LocalJvm reading(LocalJvm like, long collections, long gcMillis, long compileMillis, long cpuNanos) {
-        return LocalJvm.of(like.collectors, collections, gcMillis, compileMillis, cpuNanos);
+        return new LocalJvm(like.collectors, collections, gcMillis, compileMillis, cpuNanos);
     }
 }

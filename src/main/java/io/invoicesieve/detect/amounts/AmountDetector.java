@@ -44,7 +44,7 @@ public final class AmountDetector {
             double logAmount = Math.log(amountMilli / 1000.0);
             double ratio = Math.exp(logAmount - stats.median);
             // the ratio first: the z needs the MAD, a second selection, and most amounts fail the ratio
-            if ((ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio)) {
+            if (ratio >= settings.amountMinRatio || ratio <= 1.0 / settings.amountMinRatio) {
                 double z = stats.robustZ(logAmount);
                 if (Math.abs(z) >= settings.amountZThreshold && nearby(history, logAmount) < 2) {
                     found.add(reason(z, ratio, stats, stats.spread(), amountMilli, currency, settings.amountZThreshold));
